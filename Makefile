@@ -1,0 +1,48 @@
+# Two commands on a fresh clone with Python 3.11+:  make run  ·  make test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+LOCK := requirements/dev.lock
+
+# Local development defaults; the environment wins (CI sets DATABASE_URL and REDIS_URL).
+export DEBUG ?= true
+
+.PHONY: install run test lint format lock clean
+
+$(BIN)/.installed: $(LOCK)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
+	  { echo "ITB Rehab needs Python 3.11 or newer (found: $$($(PYTHON) --version))."; \
+	    echo "Run with PYTHON=/path/to/python3.11 make ..."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	touch $@
+
+## install: build .venv from the pinned, hashed lock file
+install: $(BIN)/.installed
+
+## run: migrate, load the demo clinic, serve on 127.0.0.1:8000 with a Celery worker and beat
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+
+## test: lint, migration check and the whole test suite
+test: install lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## lock: re-pin every dependency (after editing pyproject.toml)
+lock: install
+	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe -o requirements/base.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe --extra dev -o requirements/dev.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProgressionsConfig(AppConfig):
+    name = "progressions"
+    verbose_name = "Stage progression"

@@ -1,0 +1,70 @@
+"""Shared fixtures: the personas every test speaks of.
+
+Django is imported lazily so the pure ``tests/rules`` suite also runs without it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from itbrehab.accounts.models import Clinic, User
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request: pytest.FixtureRequest) -> None:
+    # Real hashing costs ~0.3 s a login; tests check behaviour, not the hasher's speed.
+    if request.config.pluginmanager.hasplugin("django"):
+        settings = request.getfixturevalue("settings")
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def clinic(db: None) -> Clinic:
+    from tests.factories import ClinicFactory
+
+    return ClinicFactory(name="Riverside Physio", time_zone="Europe/London")
+
+
+@pytest.fixture
+def therapist(clinic: Clinic) -> User:
+    """A PT of ``clinic``."""
+    from tests.factories import TherapistFactory
+
+    return TherapistFactory(clinic=clinic, email="pt@riverside.example")
+
+
+@pytest.fixture
+def colleague(clinic: Clinic) -> User:
+    """Another PT of the same clinic."""
+    from tests.factories import TherapistFactory
+
+    return TherapistFactory(clinic=clinic, email="colleague@riverside.example")
+
+
+@pytest.fixture
+def outsider(db: None) -> User:
+    """A PT of another clinic: must never see ``clinic``'s data."""
+    from tests.factories import ClinicFactory, TherapistFactory
+
+    return TherapistFactory(
+        clinic=ClinicFactory(name="Hillside Physio", time_zone="America/Los_Angeles"),
+        email="pt@hillside.example",
+    )
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Refuse to run CI on SQLite or without Redis: a green run must mean the real services."""
+    import os
+
+    if os.environ.get("ITBREHAB_REQUIRE_REAL_SERVICES") != "1":
+        return
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if engine != "django.db.backends.postgresql":
+        pytest.exit(f"CI must run on PostgreSQL (DATABASE_URL), not {engine}.", returncode=3)
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.exit("CI must run Celery on Redis (REDIS_URL).", returncode=3)
