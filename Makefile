@@ -28,8 +28,10 @@ run: install
 
 ## test: lint, migration check and the whole test suite
 test: install lint
+	bash .ci/system-packages
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest \
+	  --cov=progressions.rules --cov-branch --cov-fail-under=100 --cov-report=term-missing:skip-covered
 
 lint: install
 	$(BIN)/ruff check .
