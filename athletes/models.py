@@ -245,6 +245,10 @@ class SessionLog(models.Model):
     source = models.CharField(
         max_length=10, choices=SessionSource.choices, default=SessionSource.WEB
     )
+    # One-variable check against the athlete's previous running-type session (SPEC §1),
+    # kept up to date by the services whenever a session is saved, edited or deleted.
+    changed_variables = models.JSONField(default=list, blank=True, editable=False)
+    warnings = models.JSONField(default=list, blank=True, editable=False)
     # Set by phones and integrations so a retried POST stores the session once.
     client_id = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -13,6 +13,8 @@ from django.db import transaction
 
 from athletes.models import Athlete, PainScore, SessionLog
 from itbrehab.accounts.models import User
+from progressions.selectors import next_running_session
+from progressions.services import session_neighbours_refresh, session_variables_refresh
 
 
 @transaction.atomic
@@ -48,11 +50,43 @@ def athlete_create(
 
 @transaction.atomic
 def session_log_create(*, athlete: Athlete, **fields: Any) -> SessionLog:
-    """Store one session for ``athlete``; raise ``ValidationError`` and write nothing if invalid."""
+    """Store one session and its one-variable check; the next session's check follows.
+
+    Raises ``ValidationError`` and writes nothing when any value is invalid.
+    """
     session = SessionLog(athlete=athlete, **fields)
     session.full_clean()
     session.save()
+    session_neighbours_refresh(session)
     return session
+
+
+@transaction.atomic
+def session_log_update(*, session: SessionLog, **fields: Any) -> SessionLog:
+    """Change some fields of a stored session (e.g. ``pain_next_morning`` the day after).
+
+    Recomputes the one-variable check of this session, of the session now after it and of
+    the one that followed it before (a changed date can move it). Raises
+    ``ValidationError`` and writes nothing when the result would be invalid.
+    """
+    followed_before = next_running_session(session)
+    for name, value in fields.items():
+        setattr(session, name, value)
+    session.full_clean()
+    session.save()
+    session_neighbours_refresh(session)
+    if followed_before is not None:
+        session_variables_refresh(followed_before)
+    return session
+
+
+@transaction.atomic
+def session_log_delete(*, session: SessionLog) -> None:
+    """Delete a session; the session that followed it is compared with its new previous one."""
+    following = next_running_session(session)
+    session.delete()
+    if following is not None:
+        session_variables_refresh(following)
 
 
 @transaction.atomic

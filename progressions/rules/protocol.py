@@ -15,6 +15,7 @@ Sources:
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -173,12 +174,24 @@ DEFAULT_LADDER: tuple[StageDefinition, ...] = (
 FIRST_STAGE: StageCode = DEFAULT_LADDER[0].code
 
 
-def stage_definition(code: str) -> StageDefinition:
-    """Return the ladder entry for ``code``; raise ``KeyError`` for an unknown code."""
-    for definition in DEFAULT_LADDER:
+def stage_in(ladder: Sequence[StageDefinition], code: str) -> StageDefinition:
+    """Return the entry for ``code`` in ``ladder``; raise ``KeyError`` if the ladder lacks it."""
+    for definition in ladder:
         if definition.code == code:
             return definition
     raise KeyError(code)
+
+
+def stage_definition(code: str) -> StageDefinition:
+    """Return the default ladder's entry for ``code``; raise ``KeyError`` for an unknown code."""
+    return stage_in(DEFAULT_LADDER, code)
+
+
+def next_stage_in(ladder: Sequence[StageDefinition], code: str) -> StageDefinition | None:
+    """Return the stage after ``code`` in ladder order, or None at the last stage."""
+    current = stage_in(ladder, code)
+    later = [definition for definition in ladder if definition.order > current.order]
+    return min(later, key=lambda definition: definition.order, default=None)
 
 
 # --- Athlete settings: defaults and the ranges a PT may choose from -------------------

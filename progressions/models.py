@@ -1,0 +1,117 @@
+"""The record of a PT's decisions: stage changes and weekly stage reviews.
+
+Nothing here is ever overwritten: the history is the record. The athlete's current
+``stage`` is the ``to_stage`` of their latest change (kept on the athlete row for fast
+reads and written only by ``progressions.services.stage_change_create``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db import models
+from django.db.models import F, Q
+
+from itbrehab.db import choices_check
+from progressions.rules.protocol import Recommendation, StageCode
+
+NO_NUL = ProhibitNullCharactersValidator()
+
+
+class StageChange(models.Model):
+    """One move on the ladder: who moved whom, from where to where, when and why."""
+
+    athlete = models.ForeignKey(
+        "athletes.Athlete", on_delete=models.PROTECT, related_name="stage_changes"
+    )
+    from_stage = models.CharField(max_length=20, choices=StageCode.choices())
+    to_stage = models.CharField(max_length=20, choices=StageCode.choices())
+    # The day the new stage starts counting: sessions before it are the PT's past judgement.
+    effective_date = models.DateField()
+    reason = models.CharField(max_length=2000, blank=True, validators=[NO_NUL])
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="stage_changes_made"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # What the engine recommended at that moment, and the whole evaluation behind it.
+    recommendation = models.CharField(max_length=10, choices=Recommendation.choices())
+    recommendation_snapshot = models.JSONField()
+
+    class Meta:
+        ordering = ["-effective_date", "-id"]
+        indexes = [models.Index(fields=["athlete", "effective_date", "id"])]
+        constraints = [
+            choices_check("stagechange", "from_stage", StageCode.choices()),
+            choices_check("stagechange", "to_stage", StageCode.choices()),
+            choices_check("stagechange", "recommendation", Recommendation.choices()),
+            models.CheckConstraint(
+                condition=~Q(from_stage=F("to_stage")),
+                name="stagechange_moves",
+                violation_error_message="A stage change must move to another stage.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.athlete}: {self.from_stage} → {self.to_stage} on {self.effective_date}"
+
+
+class StageReview(models.Model):
+    """The weekly review of one athlete: opened for the week, closed by a PT's decision."""
+
+    athlete = models.ForeignKey(
+        "athletes.Athlete", on_delete=models.PROTECT, related_name="stage_reviews"
+    )
+    # Monday of the ISO week (clinic time) the review belongs to: one review a week.
+    week_start = models.DateField()
+    due_date = models.DateField()
+    decision = models.CharField(
+        max_length=10, choices=Recommendation.choices(), blank=True, default=""
+    )
+    note = models.CharField(max_length=2000, blank=True, validators=[NO_NUL])
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stage_reviews_done",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    # The stage change the decision recorded (advance or back off), if any.
+    stage_change = models.OneToOneField(
+        StageChange, on_delete=models.PROTECT, null=True, blank=True, related_name="review"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-week_start", "athlete_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["athlete", "week_start"],
+                name="stagereview_one_per_athlete_per_week",
+                violation_error_message="This athlete already has a review for that week.",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=["", *(r.value for r in Recommendation)]),
+                name="stagereview_decision_valid",
+                violation_error_message="decision must be advance, hold or back_off.",
+            ),
+            # A review is either open (no decision, nobody, never) or closed (all three).
+            models.CheckConstraint(
+                condition=Q(decision="", reviewed_by__isnull=True, reviewed_at__isnull=True)
+                | (~Q(decision="") & Q(reviewed_by__isnull=False, reviewed_at__isnull=False)),
+                name="stagereview_closed_consistently",
+                violation_error_message="A decision needs who reviewed it and when.",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=F("week_start")),
+                name="stagereview_due_in_its_week",
+                violation_error_message="A review is due within its own week.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.athlete} week of {self.week_start}: {self.decision or 'open'}"
+
+    @property
+    def is_open(self) -> bool:
+        return not self.decision

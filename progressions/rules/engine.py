@@ -1,0 +1,123 @@
+"""``evaluate``: one athlete's stage, gate, red flags, warnings and next session, for a day."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from progressions.rules.cadence import cadence_status
+from progressions.rules.gates import evaluate_gate, gate_window_start
+from progressions.rules.protocol import (
+    DEFAULT_LADDER,
+    PAIN_CEILING,
+    PAIN_TREND_RISE,
+    RED_FLAG_WINDOW_DAYS,
+    CriterionCode,
+    Recommendation,
+    StageCode,
+    StageDefinition,
+    next_stage_in,
+    stage_in,
+)
+from progressions.rules.records import (
+    AthleteSettings,
+    PainScoreRecord,
+    SessionRecord,
+    sessions_between,
+)
+from progressions.rules.red_flags import detect_red_flags, red_flag_window_start
+from progressions.rules.results import Criterion, Progression, RedFlag, StageInfo
+from progressions.rules.suggestion import suggest_next_session
+from progressions.rules.variables import warnings_since
+
+
+def recommend(*, red_flags: Sequence[RedFlag], gate: Criterion | None) -> Recommendation:
+    """Return ``back_off`` for any red flag, else ``advance`` for a met gate, else ``hold``.
+
+    ``gate`` is None at the last stage, which therefore never advances.
+    """
+    if red_flags:
+        return Recommendation.BACK_OFF
+    if gate is not None and gate.met:
+        return Recommendation.ADVANCE
+    return Recommendation.HOLD
+
+
+def _no_red_flags_criterion(
+    red_flags: Sequence[RedFlag], window: Sequence[SessionRecord], gate_pain_max: int
+) -> Criterion:
+    return Criterion(
+        code=CriterionCode.NO_RED_FLAGS,
+        description=(
+            f"No red flag in the last {RED_FLAG_WINDOW_DAYS} days: pain during and after ≤ "
+            f"{PAIN_CEILING}, next-morning pain no higher than before the session or "
+            f"{gate_pain_max}, mean pain not up by {PAIN_TREND_RISE:.1f} on the week before, "
+            "no session stopped early"
+        ),
+        met=not red_flags,
+        evidence=tuple(session.id for session in reversed(window)),
+    )
+
+
+def evaluate(
+    *,
+    stage: StageCode,
+    stage_since: datetime.date,
+    settings: AthleteSettings,
+    sessions: Sequence[SessionRecord],
+    pain_scores: Sequence[PainScoreRecord],
+    today: datetime.date,
+    ladder: Sequence[StageDefinition] = DEFAULT_LADDER,
+) -> Progression:
+    """Return the progression of one athlete on ``today``.
+
+    ``stage_since`` is the day of the last stage change (or the stage start): only
+    sessions dated on or after it count toward the gate, the session red flags and the
+    warnings; the week-to-week pain trend uses every score. Sessions and scores dated
+    after ``today`` are ignored; input order does not matter. Raises ``KeyError`` for a
+    stage the ladder lacks.
+    """
+    current = stage_in(ladder, stage)
+    following = next_stage_in(ladder, stage)
+
+    gate = (
+        None
+        if current.gate is None
+        else evaluate_gate(
+            current.gate, sessions=sessions, settings=settings, stage_since=stage_since, today=today
+        )
+    )
+    red_flags = detect_red_flags(
+        sessions=sessions,
+        pain_scores=pain_scores,
+        settings=settings,
+        stage_since=stage_since,
+        today=today,
+    )
+    recommendation = recommend(red_flags=red_flags, gate=gate)
+    flag_window = sessions_between(
+        sessions, first=red_flag_window_start(today, stage_since), last=today
+    )
+    criteria = (
+        *(() if gate is None else (gate,)),
+        _no_red_flags_criterion(red_flags, flag_window, settings.gate_pain_max),
+    )
+    return Progression(
+        as_of=today,
+        stage=StageInfo.of(current),
+        next_stage=None if following is None else StageInfo.of(following),
+        recommendation=recommendation,
+        criteria=criteria,
+        red_flags=red_flags,
+        warnings=warnings_since(sessions, first=gate_window_start(today, stage_since), last=today),
+        cadence=cadence_status(sessions=sessions, settings=settings, today=today),
+        suggested_next_session=suggest_next_session(
+            stage=stage,
+            recommendation=recommendation,
+            sessions=sessions,
+            settings=settings,
+            stage_since=stage_since,
+            today=today,
+            ladder=ladder,
+        ),
+    )

@@ -1,0 +1,171 @@
+"""Reads that evaluate progressions: rows in, the pure engine's ``Progression`` out.
+
+Both selectors run a fixed number of queries whatever the history length and however
+many athletes: one for the sessions that can count (since the stage began, and the last
+14 days for the pain trend), one for each athlete's last running-type session before
+that (what the one-variable check and the suggestion compare with), one for the pain
+check-ins of the last 14 days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.db.models import F, Q, Value, Window
+from django.db.models.functions import Least, RowNumber
+
+from athletes.models import RUNNING_TYPES, Athlete, PainScore, SessionLog
+from progressions.rules import (
+    AthleteSettings,
+    PainScoreRecord,
+    Progression,
+    SessionRecord,
+    evaluate,
+)
+from progressions.rules.protocol import (
+    GATE_WINDOW_DAYS,
+    Activity,
+    Intensity,
+    StageCode,
+    Surface,
+    Terrain,
+)
+
+
+def session_record(session: SessionLog) -> SessionRecord:
+    """Return the engine's frozen view of a stored session (the pk is the recording order)."""
+    return SessionRecord(
+        id=session.pk,
+        date=session.date,
+        recorded_seq=session.pk,
+        activity=Activity(session.activity),
+        terrain=Terrain(session.terrain) if session.terrain else None,
+        surface=Surface(session.surface) if session.surface else None,
+        incline_percent=(
+            Decimal(session.incline_percent) if session.incline_percent is not None else None
+        ),
+        duration_min=session.duration_min,
+        distance_km=Decimal(session.distance_km) if session.distance_km is not None else None,
+        run_interval_sec=session.run_interval_sec,
+        walk_interval_sec=session.walk_interval_sec,
+        repeats=session.repeats,
+        intensity=Intensity(session.intensity) if session.intensity else None,
+        cadence_spm=session.cadence_spm,
+        pain_before=session.pain_before,
+        pain_during=session.pain_during,
+        pain_after=session.pain_after,
+        pain_next_morning=session.pain_next_morning,
+        stopped_early=session.stopped_early,
+    )
+
+
+def athlete_settings(athlete: Athlete) -> AthleteSettings:
+    """Return the engine's view of the athlete's PT-adjustable settings."""
+    return AthleteSettings(
+        walk_gate_minutes=athlete.walk_gate_minutes,
+        gate_pain_max=athlete.gate_pain_max,
+        preferred_cadence_spm=athlete.preferred_cadence_spm,
+        target_cadence_spm=athlete.target_cadence_spm,
+    )
+
+
+def _window_start(today: dt.date) -> dt.date:
+    return today - dt.timedelta(days=GATE_WINDOW_DAYS - 1)
+
+
+def _history(
+    athlete_ids: Sequence[int], today: dt.date
+) -> tuple[dict[int, list[SessionRecord]], dict[int, list[PainScoreRecord]]]:
+    """Load what the engine reads for these athletes, in three queries."""
+    window_start = _window_start(today)
+    # Each athlete's own cut-off: the earlier of the stage start and the 14-day window.
+    cutoff = Least(F("athlete__stage_started_on"), Value(window_start))
+    recent = SessionLog.objects.filter(
+        athlete_id__in=athlete_ids, date__gte=cutoff, date__lte=today
+    )
+    before = (
+        SessionLog.objects.filter(
+            athlete_id__in=athlete_ids, activity__in=RUNNING_TYPES, date__lt=cutoff
+        )
+        .annotate(
+            newest=Window(
+                RowNumber(),
+                partition_by=[F("athlete_id")],
+                order_by=[F("date").desc(), F("id").desc()],
+            )
+        )
+        .filter(newest=1)
+    )
+    sessions: dict[int, list[SessionRecord]] = defaultdict(list)
+    for session in [*recent, *before]:
+        sessions[session.athlete_id].append(session_record(session))
+    scores: dict[int, list[PainScoreRecord]] = defaultdict(list)
+    for score in PainScore.objects.filter(
+        athlete_id__in=athlete_ids, date__gte=window_start, date__lte=today
+    ).only("athlete_id", "date", "score", "context"):
+        scores[score.athlete_id].append(
+            PainScoreRecord(date=score.date, score=score.score, context=score.context)
+        )
+    return sessions, scores
+
+
+def _evaluate(
+    athlete: Athlete,
+    today: dt.date,
+    sessions: list[SessionRecord],
+    scores: list[PainScoreRecord],
+) -> Progression:
+    return evaluate(
+        stage=StageCode(athlete.stage),
+        stage_since=athlete.stage_started_on,
+        settings=athlete_settings(athlete),
+        sessions=sessions,
+        pain_scores=scores,
+        today=today,
+    )
+
+
+def progressions_for_athletes(
+    athletes: Iterable[Athlete], *, today: dt.date
+) -> dict[int, Progression]:
+    """Return ``{athlete.pk: Progression}`` for many athletes of one clinic in 3 queries.
+
+    ``today`` is the clinic's today (``clinic.today()``); all athletes are judged on it.
+    """
+    athletes = list(athletes)
+    if not athletes:
+        return {}
+    sessions, scores = _history([a.pk for a in athletes], today)
+    return {
+        athlete.pk: _evaluate(athlete, today, sessions[athlete.pk], scores[athlete.pk])
+        for athlete in athletes
+    }
+
+
+def athlete_progression(athlete: Athlete, *, today: dt.date | None = None) -> Progression:
+    """Return the athlete's progression on ``today`` (default: the clinic's today)."""
+    today = today or athlete.clinic.today()
+    return progressions_for_athletes([athlete], today=today)[athlete.pk]
+
+
+def previous_running_session(session: SessionLog) -> SessionLog | None:
+    """Return the athlete's running-type session recorded just before ``session``."""
+    return (
+        SessionLog.objects.filter(athlete_id=session.athlete_id, activity__in=RUNNING_TYPES)
+        .filter(Q(date__lt=session.date) | Q(date=session.date, id__lt=session.pk))
+        .order_by("-date", "-id")
+        .first()
+    )
+
+
+def next_running_session(session: SessionLog) -> SessionLog | None:
+    """Return the athlete's running-type session recorded just after ``session``."""
+    return (
+        SessionLog.objects.filter(athlete_id=session.athlete_id, activity__in=RUNNING_TYPES)
+        .filter(Q(date__gt=session.date) | Q(date=session.date, id__gt=session.pk))
+        .order_by("date", "id")
+        .first()
+    )

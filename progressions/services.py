@@ -1,0 +1,221 @@
+"""Writes for progression: stage changes, weekly reviews, one-variable bookkeeping.
+
+The dashboard, the API and the weekly email all go through these functions, so every
+path enforces the same rules. Each raises ``ValidationError`` keyed by the input field
+and writes nothing when a rule is broken. Error messages are module constants.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from athletes.models import Athlete, AthleteStatus, SessionLog
+from itbrehab.accounts.models import User
+from progressions.models import StageChange, StageReview
+from progressions.rules import changed_variables, session_warnings
+from progressions.rules.protocol import (
+    DEFAULT_LADDER,
+    Recommendation,
+    StageCode,
+    next_stage_in,
+    stage_definition,
+)
+from progressions.selectors import (
+    athlete_progression,
+    next_running_session,
+    previous_running_session,
+    session_record,
+)
+
+STAGE_UNKNOWN = "Unknown stage: use one of {codes}."
+STAGE_SAME = "The athlete is already in this stage."
+STAGE_SKIPS = "Advance one stage at a time: the next stage is {next}."
+STAGE_DISCHARGED = "A discharged athlete cannot change stage."
+REASON_REQUIRED = (
+    "The recommendation is {recommendation}, not advance: give a reason for advancing."
+)
+EFFECTIVE_IN_FUTURE = "The effective date cannot be in the future (clinic time)."
+EFFECTIVE_BEFORE_PREVIOUS = "The effective date cannot be before the current stage began ({date})."
+DECISION_UNKNOWN = "Decision must be advance, hold or back_off."
+DECISION_NO_NEXT_STAGE = "There is no stage after {stage}: hold, back off or discharge instead."
+REVIEW_ALREADY_DECIDED = (
+    "This week's review is already recorded ({decision}). Record a stage change instead."
+)
+BACK_OFF_TARGET_NOT_EARLIER = "Back off to an earlier stage than {stage}."
+
+
+def _stage_code(value: str, field: str) -> StageCode:
+    try:
+        return StageCode(value)
+    except ValueError:
+        codes = ", ".join(code.value for code in StageCode)
+        raise ValidationError({field: STAGE_UNKNOWN.format(codes=codes)}) from None
+
+
+@transaction.atomic
+def stage_change_create(
+    *,
+    athlete: Athlete,
+    to_stage: str,
+    changed_by: User,
+    reason: str = "",
+    effective_date: dt.date | None = None,
+) -> StageChange:
+    """Move the athlete to ``to_stage`` and record who, when, why and the recommendation.
+
+    Forward by exactly one stage, or back to any earlier stage. Advancing against the
+    recommendation needs a reason. ``effective_date`` defaults to the clinic's today; it
+    may not be in the future nor before the current stage began. Raises ``ValidationError``
+    (keyed ``to_stage``, ``reason`` or ``effective_date``) and writes nothing otherwise.
+    """
+    # Lock the athlete so two simultaneous decisions cannot both move from the same stage.
+    athlete = Athlete.objects.select_for_update().select_related("clinic").get(pk=athlete.pk)
+    today = athlete.clinic.today()
+    if athlete.status == AthleteStatus.DISCHARGED:
+        raise ValidationError({"to_stage": STAGE_DISCHARGED})
+    target = stage_definition(_stage_code(to_stage, "to_stage"))
+    current = stage_definition(athlete.stage)
+    if target.order == current.order:
+        raise ValidationError({"to_stage": STAGE_SAME})
+    following = next_stage_in(DEFAULT_LADDER, current.code)
+    if following is not None and target.order > following.order:
+        raise ValidationError({"to_stage": STAGE_SKIPS.format(next=following.code.value)})
+    effective_date = effective_date or today
+    if effective_date > today:
+        raise ValidationError({"effective_date": EFFECTIVE_IN_FUTURE})
+    if effective_date < athlete.stage_started_on:
+        raise ValidationError(
+            {
+                "effective_date": EFFECTIVE_BEFORE_PREVIOUS.format(
+                    date=athlete.stage_started_on.isoformat()
+                )
+            }
+        )
+    progression = athlete_progression(athlete, today=today)
+    advancing = target.order > current.order
+    if advancing and progression.recommendation != Recommendation.ADVANCE and not reason.strip():
+        raise ValidationError(
+            {"reason": REASON_REQUIRED.format(recommendation=progression.recommendation.value)}
+        )
+    change = StageChange(
+        athlete=athlete,
+        from_stage=current.code.value,
+        to_stage=target.code.value,
+        effective_date=effective_date,
+        reason=reason.strip(),
+        changed_by=changed_by,
+        recommendation=progression.recommendation.value,
+        recommendation_snapshot=progression.as_dict(),
+    )
+    change.full_clean()
+    change.save()
+    athlete.stage = target.code.value
+    athlete.stage_started_on = effective_date
+    athlete.save(update_fields=["stage", "stage_started_on", "updated_at"])
+    return change
+
+
+def review_week(today: dt.date, review_weekday: int) -> tuple[dt.date, dt.date]:
+    """Return (Monday of ``today``'s ISO week, the review day in that week)."""
+    week_start = today - dt.timedelta(days=today.weekday())
+    return week_start, week_start + dt.timedelta(days=review_weekday)
+
+
+@transaction.atomic
+def stage_review_open(*, athlete: Athlete, today: dt.date | None = None) -> StageReview:
+    """Return this week's review of the athlete, opening it if there is none yet."""
+    clinic = athlete.clinic
+    week_start, due_date = review_week(today or clinic.today(), clinic.review_weekday)
+    review, _created = StageReview.objects.get_or_create(
+        athlete=athlete, week_start=week_start, defaults={"due_date": due_date}
+    )
+    return review
+
+
+@transaction.atomic
+def stage_review_decide(
+    *,
+    athlete: Athlete,
+    decision: str,
+    reviewed_by: User,
+    note: str = "",
+    back_off_to: str | None = None,
+) -> StageReview:
+    """Record this week's decision; advance or back off also record the stage change.
+
+    ``advance`` moves one stage on (the note is the reason, required when the engine
+    does not recommend advancing). ``back_off`` moves back one stage, or to
+    ``back_off_to`` (any earlier stage); at the first stage it records the decision only
+    (the load comes down within the stage). ``hold`` changes no stage. One decision per
+    athlete per week. Raises ``ValidationError`` and writes nothing on any broken rule.
+    """
+    try:
+        choice = Recommendation(decision)
+    except ValueError:
+        raise ValidationError({"decision": DECISION_UNKNOWN}) from None
+    athlete = Athlete.objects.select_for_update().select_related("clinic").get(pk=athlete.pk)
+    if athlete.status == AthleteStatus.DISCHARGED:
+        raise ValidationError({"decision": STAGE_DISCHARGED})
+    review = stage_review_open(athlete=athlete)
+    review = StageReview.objects.select_for_update().get(pk=review.pk)
+    if not review.is_open:
+        raise ValidationError(
+            {"decision": REVIEW_ALREADY_DECIDED.format(decision=review.get_decision_display())}
+        )
+    current = stage_definition(athlete.stage)
+    earlier = [stage for stage in DEFAULT_LADDER if stage.order < current.order]
+    change: StageChange | None = None
+    if choice == Recommendation.ADVANCE:
+        following = next_stage_in(DEFAULT_LADDER, current.code)
+        if following is None:
+            raise ValidationError({"decision": DECISION_NO_NEXT_STAGE.format(stage=current.name)})
+        change = stage_change_create(
+            athlete=athlete,
+            to_stage=following.code.value,
+            changed_by=reviewed_by,
+            reason=note,
+        )
+    elif choice == Recommendation.BACK_OFF and (back_off_to or earlier):
+        target = back_off_to or earlier[-1].code.value
+        if stage_definition(_stage_code(target, "back_off_to")).order >= current.order:
+            raise ValidationError(
+                {"back_off_to": BACK_OFF_TARGET_NOT_EARLIER.format(stage=current.name)}
+            )
+        change = stage_change_create(
+            athlete=athlete, to_stage=target, changed_by=reviewed_by, reason=note
+        )
+    review.decision = choice.value
+    review.note = note.strip()
+    review.reviewed_by = reviewed_by
+    review.reviewed_at = timezone.now()
+    review.stage_change = change
+    review.full_clean()
+    review.save()
+    return review
+
+
+def session_variables_refresh(session: SessionLog) -> None:
+    """Store the session's changed variables and warnings against the one before it."""
+    previous = previous_running_session(session)
+    current = session_record(session)
+    before = session_record(previous) if previous is not None else None
+    changed = [str(v) for v in changed_variables(before, current)]
+    warnings = [w.as_dict() for w in session_warnings(before, current)]
+    if (changed, warnings) != (session.changed_variables, session.warnings):
+        session.changed_variables = changed
+        session.warnings = warnings
+        SessionLog.objects.filter(pk=session.pk).update(
+            changed_variables=changed, warnings=warnings
+        )
+
+
+def session_neighbours_refresh(session: SessionLog) -> None:
+    """Refresh ``session`` and the running-type session after it (whose 'previous' it is)."""
+    session_variables_refresh(session)
+    following = next_running_session(session)
+    if following is not None:
+        session_variables_refresh(following)
