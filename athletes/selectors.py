@@ -1,15 +1,47 @@
-"""Reads for athletes, each scoped to the requesting therapist's clinic."""
+"""Reads for athletes, each scoped to the requesting therapist's clinic.
+
+Every view and API endpoint reaches athletes and their rows through these helpers, which
+answer 404 alike for "does not exist" and "not yours".
+"""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import Http404
 
-from athletes.models import Athlete
+from athletes.models import Athlete, DeviceLink, PainScore, SessionLog
 from itbrehab.accounts.models import User
 
 
 def athletes_for_user(user: User) -> QuerySet[Athlete]:
     """Return the athletes of the user's clinic (none for a user without one)."""
-    if user.clinic_id is None:
+    if not user.is_authenticated or user.clinic_id is None:
         return Athlete.objects.none()
-    return Athlete.objects.filter(clinic_id=user.clinic_id).select_related("therapist")
+    return Athlete.objects.filter(clinic_id=user.clinic_id).select_related("therapist", "clinic")
+
+
+def athlete_for_user(user: User, athlete_id: int | str) -> Athlete:
+    """Return the athlete if it belongs to the user's clinic; raise Http404 otherwise."""
+    try:
+        return athletes_for_user(user).get(pk=int(athlete_id))
+    except (Athlete.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such athlete.") from None
+
+
+def sessions_for_user(user: User) -> QuerySet[SessionLog]:
+    """Return the session logs of the user's clinic, newest first."""
+    if not user.is_authenticated or user.clinic_id is None:
+        return SessionLog.objects.none()
+    return SessionLog.objects.filter(athlete__clinic_id=user.clinic_id)
+
+
+def pain_scores_for_user(user: User) -> QuerySet[PainScore]:
+    if not user.is_authenticated or user.clinic_id is None:
+        return PainScore.objects.none()
+    return PainScore.objects.filter(athlete__clinic_id=user.clinic_id)
+
+
+def device_links_for_user(user: User) -> QuerySet[DeviceLink]:
+    if not user.is_authenticated or user.clinic_id is None:
+        return DeviceLink.objects.none()
+    return DeviceLink.objects.filter(athlete__clinic_id=user.clinic_id)

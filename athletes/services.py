@@ -7,11 +7,23 @@ phone pages and the demo loader all enforce the same rules.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
+import uuid
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from athletes.models import Athlete, PainScore, SessionLog
+from athletes.models import (
+    DEVICE_LINK_DAYS_DEFAULT,
+    Athlete,
+    AthleteStatus,
+    DeviceLink,
+    PainScore,
+    SessionLog,
+)
 from itbrehab.accounts.models import User
 from progressions.selectors import next_running_session
 from progressions.services import session_neighbours_refresh, session_variables_refresh
@@ -96,3 +108,86 @@ def pain_score_create(*, athlete: Athlete, date: dt.date, score: int, context: s
     pain_score.full_clean()
     pain_score.save()
     return pain_score
+
+
+DEVICE_LINK_DAYS_RANGE = "A link lasts between 1 and 365 days."
+DEVICE_LINK_DISCHARGED = "A discharged athlete cannot get a phone link."
+
+
+def device_link_token_hash(token: str) -> str:
+    """Return the stored form of a link token (SHA-256, hex)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def device_link_create(
+    *, athlete: Athlete, created_by: User, days: int = DEVICE_LINK_DAYS_DEFAULT
+) -> tuple[DeviceLink, str]:
+    """Create a phone link; return it with its secret token (shown once, never stored)."""
+    if not 1 <= days <= 365:
+        raise ValidationError({"expires_in_days": DEVICE_LINK_DAYS_RANGE})
+    if athlete.status == AthleteStatus.DISCHARGED:
+        raise ValidationError({"athlete": DEVICE_LINK_DISCHARGED})
+    token = secrets.token_urlsafe(32)
+    link = DeviceLink.objects.create(
+        athlete=athlete,
+        token_hash=device_link_token_hash(token),
+        created_by=created_by,
+        expires_at=timezone.now() + dt.timedelta(days=days),
+    )
+    return link, token
+
+
+@transaction.atomic
+def device_link_revoke(*, link: DeviceLink) -> DeviceLink:
+    """Revoke the link at once (phones signed in with it lose access); idempotent."""
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link
+
+
+STAGE_ONLY_BY_CHANGE = "The stage changes only through a stage change (POST …/stage-changes/)."
+
+
+@transaction.atomic
+def athlete_update(*, athlete: Athlete, **fields: Any) -> Athlete:
+    """Change an athlete's details or settings; the stage is not among them.
+
+    Setting ``target_cadence_spm`` fixes the target by hand; setting it to None lets it
+    follow the preferred rate again. Raises ``ValidationError`` and writes nothing when
+    a value is invalid.
+    """
+    for name in ("stage", "stage_started_on"):
+        if name in fields and fields[name] != getattr(athlete, name):
+            raise ValidationError({name: STAGE_ONLY_BY_CHANGE})
+    if "target_cadence_spm" in fields:
+        athlete.target_cadence_is_manual = fields["target_cadence_spm"] is not None
+    for name, value in fields.items():
+        setattr(athlete, name, value)
+    athlete.full_clean()
+    athlete.save()
+    return athlete
+
+
+@transaction.atomic
+def session_log_create_once(
+    *, athlete: Athlete, client_id: uuid.UUID | None, **fields: Any
+) -> tuple[SessionLog, bool]:
+    """Store a session unless one with this ``client_id`` is already stored.
+
+    Returns ``(session, created)``: a replayed ``client_id`` returns the stored session,
+    also when two identical requests race (the unique constraint decides, not a check).
+    """
+    if client_id is not None:
+        existing = SessionLog.objects.filter(athlete=athlete, client_id=client_id).first()
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            return session_log_create(athlete=athlete, client_id=client_id, **fields), True
+    except IntegrityError:
+        existing = SessionLog.objects.filter(athlete=athlete, client_id=client_id).first()
+        if client_id is None or existing is None:
+            raise
+        return existing, False

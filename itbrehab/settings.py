@@ -9,11 +9,15 @@ Production sets ``DEBUG=false``, ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_U
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from urllib.parse import urlparse
 
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from progressions.rules import protocol  # pure Python: the API's enum names
 
 env = environ.Env()
 
@@ -46,7 +50,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "knox",
+    "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
     "itbrehab.accounts",
     "athletes",
     "progressions",
@@ -61,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a lockout into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "itbrehab.urls"
@@ -102,6 +112,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users ----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out (account, address) pair before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins are limited per account and address: 10 failures lock that pair out
+# for 15 minutes; a success resets the count. Other accounts and addresses are unaffected.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # keep no per-login history of people's addresses
+AXES_VERBOSE = False
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    if env.bool("USE_X_FORWARDED_PROTO", default=False)
+    else ["REMOTE_ADDR"]
+)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -221,12 +249,82 @@ LOGGING = {
     },
 }
 
+# --- Cache ------------------------------------------------------------------------------
+# Throttle counters must be shared by every web worker: Redis when there is one, in its
+# own database (index 1 of REDIS_URL's server unless CACHE_URL says otherwise) so that
+# clearing the cache never touches Celery's queues.
+CACHE_URL = env.str(
+    "CACHE_URL", default=str(urlparse(REDIS_URL)._replace(path="/1").geturl()) if REDIS_URL else ""
+)
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # --- REST framework ---------------------------------------------------------------------
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",  # clinic systems: Authorization: Token …
+        "rest_framework.authentication.SessionAuthentication",  # the browser, with CSRF
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["itbrehab.api_permissions.IsClinicTherapist"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "itbrehab.api_pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "itbrehab.api_throttles.TokenRateThrottle",
+    ],
+    # Generous for a well-behaved client (SPEC §3: ≥ 30 logins and 1,000 requests a minute).
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("THROTTLE_ANON", default="120/min"),
+        "user": env.str("THROTTLE_USER", default="1200/min"),
+        "login": env.str("THROTTLE_LOGIN", default="60/min"),
+    },
+    "EXCEPTION_HANDLER": "itbrehab.api_errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DATE_INPUT_FORMATS": ["iso-8601"],
+}
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ITB Rehab API",
-    "DESCRIPTION": "Gated return to running after IT band pain: athletes, sessions, progression.",
+    "DESCRIPTION": (
+        "Gated return to running after IT band pain. Get a token from "
+        "`POST /api/v1/auth/token/`, then send `Authorization: Token <token>`. A therapist "
+        "sees only their own clinic's data: another clinic's object answers 404."
+    ),
     "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One named enum per vocabulary, however many fields use it.
+    "ENUM_NAME_OVERRIDES": {
+        f"{vocabulary.__name__}Enum": vocabulary.choices()
+        for vocabulary in (
+            protocol.StageCode,
+            protocol.Recommendation,
+            protocol.Activity,
+            protocol.Terrain,
+            protocol.Surface,
+            protocol.Intensity,
+            protocol.SessionVariable,
+            protocol.RedFlagCode,
+            protocol.CriterionCode,
+            protocol.WarningCode,
+        )
+    },
+    # Swagger UI served from the bundled sidecar: /api/docs/ makes no outside request.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }

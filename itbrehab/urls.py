@@ -14,5 +14,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("", include("itbrehab.api")),
+    path("m/", include("athletes.phone_urls")),
     path("", include("athletes.urls")),
 ]

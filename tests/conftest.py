@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from rest_framework.test import APIClient
+
     from itbrehab.accounts.models import Clinic, User
 
 
@@ -19,6 +21,27 @@ def _fast_password_hashing(request: pytest.FixtureRequest) -> None:
     if request.config.pluginmanager.hasplugin("django"):
         settings = request.getfixturevalue("settings")
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(request: pytest.FixtureRequest) -> None:
+    # Throttle counters and lockouts live in the cache: each test starts with none.
+    if request.config.pluginmanager.hasplugin("django"):
+        from django.core.cache import cache
+
+        cache.clear()
+
+
+@pytest.fixture
+def api_client(therapist: User) -> APIClient:
+    """The therapist's clinic system, with a real API token."""
+    from knox.models import AuthToken
+    from rest_framework.test import APIClient
+
+    _token, secret = AuthToken.objects.create(therapist)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    return client
 
 
 @pytest.fixture

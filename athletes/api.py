@@ -1,0 +1,440 @@
+"""REST API for athletes, their sessions, pain check-ins and phone links (SPEC §3).
+
+Serializers shape and validate input; services do the writes; every queryset goes
+through the clinic-scoped selectors, so another clinic's object answers 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from athletes import services
+from athletes.models import Athlete, DeviceLink, PainScore, SessionLog
+from athletes.selectors import (
+    athlete_for_user,
+    athletes_for_user,
+    device_links_for_user,
+    sessions_for_user,
+)
+from itbrehab.accounts.models import User
+from progressions.rules.protocol import Recommendation, StageCode
+from progressions.selectors import progressions_for_athletes
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input: `{field: [message, …]}`."),
+    401: OpenApiResponse(description="Not authenticated: `{detail, code}`."),
+    404: OpenApiResponse(description="Not found, or another clinic's: `{detail, code}`."),
+}
+
+
+# --- Athletes -------------------------------------------------------------------------
+
+
+class ClinicTherapistField(serializers.PrimaryKeyRelatedField):
+    """A therapist id, accepted only from the requester's own clinic."""
+
+    def get_queryset(self) -> QuerySet[User]:
+        request = self.context.get("request")
+        if request is None or not request.user.is_authenticated:
+            return User.objects.none()
+        return User.objects.filter(clinic_id=request.user.clinic_id, is_active=True)
+
+
+class AthleteSerializer(serializers.ModelSerializer):
+    therapist = ClinicTherapistField(
+        required=False, help_text="Therapist id (same clinic). Defaults to the requester."
+    )
+    stage = serializers.ChoiceField(
+        choices=StageCode.choices(),
+        required=False,
+        help_text="Set on create for an athlete arriving mid-protocol (default uphill_walk); "
+        "afterwards it changes only through stage changes.",
+    )
+    stage_started_on = serializers.DateField(
+        required=False, help_text="Day the current stage began (default: today, clinic time)."
+    )
+    target_cadence_spm = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=120,
+        max_value=240,
+        help_text="Set by hand to fix it; null to follow 1.05 × preferred again.",
+    )
+    recommendation = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Athlete
+        fields = [
+            "id",
+            "clinic",
+            "therapist",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "affected_side",
+            "preferred_cadence_spm",
+            "target_cadence_spm",
+            "target_cadence_is_manual",
+            "walk_gate_minutes",
+            "gate_pain_max",
+            "distance_unit",
+            "status",
+            "stage",
+            "stage_started_on",
+            "recommendation",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["clinic", "target_cadence_is_manual", "created_at", "updated_at"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Recommendation.choices()))
+    def get_recommendation(self, athlete: Athlete) -> str:
+        return str(self.context["progressions"][athlete.pk].recommendation)
+
+
+class AthleteFilter(django_filters.FilterSet):
+    stage = django_filters.ChoiceFilter(choices=StageCode.choices())
+    status = django_filters.ChoiceFilter(choices=Athlete._meta.get_field("status").choices)
+    therapist = django_filters.NumberFilter(field_name="therapist_id")
+    search = django_filters.CharFilter(method="filter_search", label="Name contains")
+    recommendation = django_filters.ChoiceFilter(
+        choices=Recommendation.choices(), method="filter_recommendation"
+    )
+
+    class Meta:
+        model = Athlete
+        fields = ["stage", "status", "therapist"]
+
+    def filter_search(self, queryset: QuerySet[Athlete], name: str, value: str) -> QuerySet:
+        for word in value.split():
+            queryset = queryset.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+        return queryset
+
+    def filter_recommendation(self, queryset: QuerySet[Athlete], name: str, value: str):
+        # The recommendation is computed, not stored: evaluate the clinic's matching
+        # athletes in one batch (a fixed number of queries) and keep those that match.
+        athletes = list(queryset.select_related("clinic"))
+        if not athletes:
+            return queryset.none()
+        progressions = progressions_for_athletes(athletes, today=athletes[0].clinic.today())
+        return queryset.filter(
+            pk__in=[pk for pk, p in progressions.items() if p.recommendation == value]
+        )
+
+
+@extend_schema(tags=["athletes"], responses={200: AthleteSerializer, **ERRORS})
+class AthleteViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Athletes of the requester's clinic. No DELETE: discharge with ``status``."""
+
+    serializer_class = AthleteSerializer
+    filterset_class = AthleteFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Athlete]:
+        return athletes_for_user(self.request.user).order_by("last_name", "first_name", "id")
+
+    def _progressions(self, athletes: list[Athlete]) -> dict[int, Any]:
+        if not athletes:
+            return {}
+        return progressions_for_athletes(athletes, today=self.request.user.clinic.today())
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        context = {**self.get_serializer_context(), "progressions": self._progressions(page)}
+        return self.get_paginated_response(AthleteSerializer(page, many=True, context=context).data)
+
+    def _respond(self, athlete: Athlete, code: int = status.HTTP_200_OK) -> Response:
+        context = {**self.get_serializer_context(), "progressions": self._progressions([athlete])}
+        return Response(AthleteSerializer(athlete, context=context).data, status=code)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._respond(self.get_object())
+
+    @extend_schema(responses={201: AthleteSerializer, **ERRORS})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        therapist = data.pop("therapist", request.user)
+        athlete = services.athlete_create(therapist=therapist, **data)
+        return self._respond(athlete, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        athlete = self.get_object()
+        serializer = self.get_serializer(athlete, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.athlete_update(athlete=athlete, **serializer.validated_data)
+        return self._respond(athlete)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not kwargs.get("partial"):
+            return self.http_method_not_allowed(request)
+        return super().update(request, *args, **kwargs)
+
+
+# --- Sessions -------------------------------------------------------------------------
+
+
+class SessionLogSerializer(serializers.ModelSerializer):
+    client_id = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="A UUID chosen by the client: replaying it returns the stored session.",
+    )
+    changed_variables = serializers.ListField(
+        child=serializers.CharField(), read_only=True,
+        help_text="Variables changed since the previous running-type session.",
+    )  # fmt: skip
+    warnings = serializers.ListField(child=serializers.DictField(), read_only=True)
+
+    class Meta:
+        model = SessionLog
+        fields = [
+            "id",
+            "athlete",
+            "date",
+            "activity",
+            "terrain",
+            "surface",
+            "incline_percent",
+            "duration_min",
+            "distance_km",
+            "run_interval_sec",
+            "walk_interval_sec",
+            "repeats",
+            "intensity",
+            "cadence_spm",
+            "pain_before",
+            "pain_during",
+            "pain_after",
+            "pain_next_morning",
+            "stopped_early",
+            "notes",
+            "source",
+            "client_id",
+            "changed_variables",
+            "warnings",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["athlete", "created_at", "updated_at"]
+        extra_kwargs = {"source": {"default": "api"}}
+        validators: list[Any] = []  # the client_id constraint is handled as a replay
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is not None and "client_id" in attrs:
+            if attrs["client_id"] != self.instance.client_id:
+                raise serializers.ValidationError({"client_id": "client_id cannot change."})
+            del attrs["client_id"]
+        return attrs
+
+
+class SessionFilter(django_filters.FilterSet):
+    activity = django_filters.ChoiceFilter(choices=SessionLog._meta.get_field("activity").choices)
+    date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = SessionLog
+        fields = ["activity", "date_after", "date_before"]
+
+
+@extend_schema(tags=["sessions"])
+class AthleteSessionViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """An athlete's sessions, newest first; POST logs one (``client_id`` makes it safe to retry)."""
+
+    serializer_class = SessionLogSerializer
+    filterset_class = SessionFilter
+    queryset = SessionLog.objects.none()  # for the schema; get_queryset scopes it
+
+    def get_athlete(self) -> Athlete:
+        if not hasattr(self, "_athlete"):
+            self._athlete = athlete_for_user(self.request.user, self.kwargs["athlete_pk"])
+        return self._athlete
+
+    def get_queryset(self) -> QuerySet[SessionLog]:
+        return SessionLog.objects.filter(athlete=self.get_athlete()).order_by("-date", "-id")
+
+    @extend_schema(
+        responses={
+            201: SessionLogSerializer,
+            200: OpenApiResponse(SessionLogSerializer, description="Replayed client_id."),
+            **ERRORS,
+        }
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        athlete = self.get_athlete()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        session, created = services.session_log_create_once(
+            athlete=athlete, client_id=data.pop("client_id", None), **data
+        )
+        return Response(
+            self.get_serializer(session).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+@extend_schema(tags=["sessions"])
+class SessionViewSet(
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """One session: PATCH is how ``pain_next_morning`` arrives the next day."""
+
+    serializer_class = SessionLogSerializer
+    http_method_names = ["get", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[SessionLog]:
+        return sessions_for_user(self.request.user)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        session = self.get_object()
+        serializer = self.get_serializer(session, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        session = services.session_log_update(session=session, **serializer.validated_data)
+        return Response(self.get_serializer(session).data)
+
+    def perform_destroy(self, instance: SessionLog) -> None:
+        services.session_log_delete(session=instance)
+
+
+# --- Pain check-ins -------------------------------------------------------------------
+
+
+class PainScoreSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PainScore
+        fields = ["id", "athlete", "date", "score", "context", "created_at"]
+        read_only_fields = ["athlete", "created_at"]
+
+
+@extend_schema(tags=["pain scores"])
+class PainScoreViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Daily pain check-ins outside sessions (they count toward the weekly pain trend)."""
+
+    serializer_class = PainScoreSerializer
+    queryset = PainScore.objects.none()  # for the schema; get_queryset scopes it
+
+    def get_athlete(self) -> Athlete:
+        if not hasattr(self, "_athlete"):
+            self._athlete = athlete_for_user(self.request.user, self.kwargs["athlete_pk"])
+        return self._athlete
+
+    def get_queryset(self) -> QuerySet[PainScore]:
+        return PainScore.objects.filter(athlete=self.get_athlete()).order_by("-date", "-id")
+
+    def perform_create(self, serializer: PainScoreSerializer) -> None:
+        serializer.instance = services.pain_score_create(
+            athlete=self.get_athlete(), **serializer.validated_data
+        )
+
+
+# --- Device links ---------------------------------------------------------------------
+
+
+class DeviceLinkCreateSerializer(serializers.Serializer):
+    expires_in_days = serializers.IntegerField(
+        required=False, min_value=1, max_value=365, default=60,
+        help_text="How long the link opens (1–365 days, default 60).",
+    )  # fmt: skip
+
+
+class DeviceLinkCreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.URLField(help_text="The phone link; shown once, only its hash is kept.")
+    expires_at = serializers.DateTimeField()
+
+
+class DeviceLinkSerializer(serializers.ModelSerializer):
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DeviceLink
+        fields = [
+            "id", "athlete", "created_by", "created_at", "expires_at", "revoked_at",
+            "last_opened_at", "status",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=["active", "expired", "revoked"]))
+    def get_status(self, link: DeviceLink) -> str:
+        if link.revoked_at is not None:
+            return "revoked"
+        return "active" if link.is_usable(timezone.now()) else "expired"
+
+
+def device_link_url(request: Request, token: str) -> str:
+    """Return the absolute phone address that opens with ``token``."""
+    return request.build_absolute_uri(reverse("phone:open", kwargs={"token": token}))
+
+
+@extend_schema(tags=["device links"])
+class AthleteDeviceLinkViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Phone links of one athlete: POST creates one (its URL is shown only in that answer)."""
+
+    serializer_class = DeviceLinkSerializer
+    queryset = DeviceLink.objects.none()  # for the schema; get_queryset scopes it
+
+    def get_athlete(self) -> Athlete:
+        if not hasattr(self, "_athlete"):
+            self._athlete = athlete_for_user(self.request.user, self.kwargs["athlete_pk"])
+        return self._athlete
+
+    def get_queryset(self) -> QuerySet[DeviceLink]:
+        return DeviceLink.objects.filter(athlete=self.get_athlete())
+
+    @extend_schema(
+        request=DeviceLinkCreateSerializer,
+        responses={201: DeviceLinkCreatedSerializer, **ERRORS},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = DeviceLinkCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        link, token = services.device_link_create(
+            athlete=self.get_athlete(),
+            created_by=request.user,
+            days=serializer.validated_data["expires_in_days"],
+        )
+        body = {
+            "id": link.pk,
+            "url": device_link_url(request, token),
+            "expires_at": link.expires_at,
+        }
+        return Response(DeviceLinkCreatedSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["device links"])
+class DeviceLinkViewSet(mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """DELETE revokes a phone link at once; phones signed in with it lose access."""
+
+    serializer_class = DeviceLinkSerializer
+
+    def get_queryset(self) -> QuerySet[DeviceLink]:
+        return device_links_for_user(self.request.user)
+
+    def perform_destroy(self, instance: DeviceLink) -> None:
+        services.device_link_revoke(link=instance)

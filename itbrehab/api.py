@@ -1,0 +1,60 @@
+"""The REST API's routes: ``/api/v1/`` (SPEC §3), its schema and its docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from athletes import api as athletes_api
+from itbrehab.accounts.api import TokenView
+from progressions import api as progressions_api
+
+router = SimpleRouter(trailing_slash=True)
+router.register("athletes", athletes_api.AthleteViewSet, basename="athlete")
+router.register(
+    r"athletes/(?P<athlete_pk>[0-9]+)/sessions",
+    athletes_api.AthleteSessionViewSet,
+    basename="athlete-session",
+)
+router.register(
+    r"athletes/(?P<athlete_pk>[0-9]+)/pain-scores",
+    athletes_api.PainScoreViewSet,
+    basename="athlete-pain-score",
+)
+router.register(
+    r"athletes/(?P<athlete_pk>[0-9]+)/stage-changes",
+    progressions_api.StageChangeViewSet,
+    basename="athlete-stage-change",
+)
+router.register(
+    r"athletes/(?P<athlete_pk>[0-9]+)/reviews",
+    progressions_api.StageReviewViewSet,
+    basename="athlete-review",
+)
+router.register(
+    r"athletes/(?P<athlete_pk>[0-9]+)/device-links",
+    athletes_api.AthleteDeviceLinkViewSet,
+    basename="athlete-device-link",
+)
+router.register("sessions", athletes_api.SessionViewSet, basename="session")
+router.register("device-links", athletes_api.DeviceLinkViewSet, basename="device-link")
+
+v1 = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path(
+        "athletes/<int:athlete_pk>/progression/",
+        progressions_api.ProgressionView.as_view(),
+        name="athlete-progression",
+    ),
+    path("stages/", progressions_api.StageListView.as_view(), name="stage-list"),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("api/v1/", include((v1, "api"), namespace="v1")),
+    path("api/schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[]),
+        name="api-docs",
+    ),
+]

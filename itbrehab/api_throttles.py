@@ -1,0 +1,31 @@
+"""API throttles: per token for integrations, per failed-login pair in django-axes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
+
+class TokenRateThrottle(UserRateThrottle):
+    """Count requests per API token (each integration its own budget), else per user."""
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        token = getattr(request, "auth", None)
+        token_key = getattr(token, "token_key", None)
+        if token_key:
+            return self.cache_format % {"scope": self.scope, "ident": f"token-{token_key}"}
+        return super().get_cache_key(request, view)
+
+
+class LoginRateThrottle(SimpleRateThrottle):
+    """Count login attempts per client address (successful or not)."""
+
+    scope = "login"
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

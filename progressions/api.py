@@ -1,0 +1,294 @@
+"""REST API for progression: the engine's answer, stage changes, reviews, the ladder."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from athletes.models import Athlete
+from athletes.selectors import athlete_for_user
+from progressions import services
+from progressions.models import StageChange, StageReview
+from progressions.rules import AthleteSettings, describe_gate
+from progressions.rules.protocol import (
+    DEFAULT_LADDER,
+    Activity,
+    CriterionCode,
+    Intensity,
+    Recommendation,
+    RedFlagCode,
+    SessionVariable,
+    StageCode,
+    Surface,
+    Terrain,
+    WarningCode,
+)
+from progressions.selectors import athlete_progression
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input: `{field: [message, …]}`."),
+    401: OpenApiResponse(description="Not authenticated: `{detail, code}`."),
+    404: OpenApiResponse(description="Not found, or another clinic's: `{detail, code}`."),
+}
+
+
+class AthleteScopedMixin:
+    """Resolve ``athlete_pk`` through the clinic-scoped access helper (404 if not yours)."""
+
+    kwargs: dict[str, Any]
+    request: Request
+
+    def get_athlete(self) -> Athlete:
+        if not hasattr(self, "_athlete"):
+            self._athlete = athlete_for_user(self.request.user, self.kwargs["athlete_pk"])
+        return self._athlete
+
+
+# --- Progression (response shapes for the schema) ---------------------------------------
+
+
+class StageInfoSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=StageCode.choices())
+    name = serializers.CharField()
+    order = serializers.IntegerField()
+
+
+class CriterionSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=CriterionCode.choices())
+    description = serializers.CharField()
+    met = serializers.BooleanField()
+    evidence = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Ids of the sessions that count."
+    )
+
+
+class RedFlagSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=RedFlagCode.choices())
+    description = serializers.CharField()
+    session_ids = serializers.ListField(child=serializers.IntegerField())
+    dates = serializers.ListField(child=serializers.DateField())
+
+
+class WarningSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=WarningCode.choices())
+    session_id = serializers.IntegerField()
+    date = serializers.DateField()
+    variables = serializers.ListField(
+        child=serializers.ChoiceField(choices=SessionVariable.choices())
+    )
+    description = serializers.CharField()
+
+
+class CadenceSerializer(serializers.Serializer):
+    target_spm = serializers.IntegerField(allow_null=True)
+    session_id = serializers.IntegerField(allow_null=True)
+    actual_spm = serializers.IntegerField(allow_null=True)
+    difference_spm = serializers.IntegerField(allow_null=True)
+
+
+class SuggestedSessionSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=StageCode.choices())
+    activity = serializers.ChoiceField(choices=Activity.choices())
+    terrain = serializers.ChoiceField(choices=Terrain.choices(), allow_null=True)
+    surface = serializers.ChoiceField(choices=Surface.choices(), allow_null=True)
+    incline_percent = serializers.DecimalField(max_digits=3, decimal_places=1, allow_null=True)
+    duration_min = serializers.IntegerField()
+    intensity = serializers.ChoiceField(choices=Intensity.choices(), allow_null=True)
+    run_interval_sec = serializers.IntegerField(allow_null=True)
+    walk_interval_sec = serializers.IntegerField(allow_null=True)
+    repeats = serializers.IntegerField(allow_null=True)
+    changed_variable = serializers.ChoiceField(choices=SessionVariable.choices(), allow_null=True)
+    reason = serializers.CharField()
+    based_on_session_id = serializers.IntegerField(allow_null=True)
+
+
+class ProgressionSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    stage = StageInfoSerializer()
+    next_stage = StageInfoSerializer(allow_null=True)
+    recommendation = serializers.ChoiceField(choices=Recommendation.choices())
+    criteria = CriterionSerializer(many=True)
+    red_flags = RedFlagSerializer(many=True)
+    warnings = WarningSerializer(many=True)
+    cadence = CadenceSerializer()
+    suggested_next_session = SuggestedSessionSerializer()
+
+
+@extend_schema(tags=["progression"], responses={200: ProgressionSerializer, **ERRORS})
+class ProgressionView(AthleteScopedMixin, APIView):
+    """The engine's recommendation for the athlete today (clinic time). Read-only."""
+
+    def get(self, request: Request, athlete_pk: str) -> Response:
+        return Response(athlete_progression(self.get_athlete()).as_dict())
+
+
+# --- Stage changes --------------------------------------------------------------------
+
+
+class StageChangeSerializer(serializers.ModelSerializer):
+    to_stage = serializers.ChoiceField(choices=StageCode.choices())
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    effective_date = serializers.DateField(
+        required=False, help_text="Defaults to today; not in the future nor before the last change."
+    )
+    recommendation_snapshot = ProgressionSerializer(read_only=True)
+
+    class Meta:
+        model = StageChange
+        fields = [
+            "id", "athlete", "from_stage", "to_stage", "effective_date", "reason",
+            "changed_by", "created_at", "recommendation", "recommendation_snapshot",
+        ]  # fmt: skip
+        read_only_fields = [
+            "athlete", "from_stage", "changed_by", "created_at", "recommendation",
+        ]  # fmt: skip
+
+
+@extend_schema(tags=["progression"])
+class StageChangeViewSet(
+    AthleteScopedMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """The athlete's stage history, newest first. POST moves forward one stage or back."""
+
+    serializer_class = StageChangeSerializer
+    queryset = StageChange.objects.none()  # for the schema; get_queryset scopes it
+
+    def get_queryset(self) -> QuerySet[StageChange]:
+        return StageChange.objects.filter(athlete=self.get_athlete()).order_by(
+            "-effective_date", "-id"
+        )
+
+    def perform_create(self, serializer: StageChangeSerializer) -> None:
+        serializer.instance = services.stage_change_create(
+            athlete=self.get_athlete(), changed_by=self.request.user, **serializer.validated_data
+        )
+
+
+# --- Weekly reviews -------------------------------------------------------------------
+
+
+class StageReviewSerializer(serializers.ModelSerializer):
+    decision = serializers.ChoiceField(choices=Recommendation.choices())
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    back_off_to = serializers.ChoiceField(
+        choices=StageCode.choices(),
+        required=False,
+        write_only=True,
+        help_text="With back_off: the earlier stage to return to (default: one stage back).",
+    )
+
+    class Meta:
+        model = StageReview
+        fields = [
+            "id", "athlete", "week_start", "due_date", "decision", "note", "back_off_to",
+            "reviewed_by", "reviewed_at", "stage_change",
+        ]  # fmt: skip
+        read_only_fields = [
+            "athlete", "week_start", "due_date", "reviewed_by", "reviewed_at", "stage_change",
+        ]  # fmt: skip
+
+
+@extend_schema(tags=["progression"])
+class StageReviewViewSet(
+    AthleteScopedMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Weekly reviews, newest first. POST records this week's decision (once a week)."""
+
+    serializer_class = StageReviewSerializer
+    queryset = StageReview.objects.none()  # for the schema; get_queryset scopes it
+
+    def get_queryset(self) -> QuerySet[StageReview]:
+        return StageReview.objects.filter(athlete=self.get_athlete()).order_by("-week_start")
+
+    def perform_create(self, serializer: StageReviewSerializer) -> None:
+        serializer.instance = services.stage_review_decide(
+            athlete=self.get_athlete(), reviewed_by=self.request.user, **serializer.validated_data
+        )
+
+
+# --- The ladder -----------------------------------------------------------------------
+
+
+class GateSerializer(serializers.Serializer):
+    description = serializers.CharField()
+    activities = serializers.ListField(child=serializers.ChoiceField(choices=Activity.choices()))
+    terrain = serializers.ChoiceField(choices=Terrain.choices(), allow_null=True)
+    intensity = serializers.ChoiceField(choices=Intensity.choices(), allow_null=True)
+    min_minutes = serializers.IntegerField(
+        help_text="Default minimum; the uphill-walk gate uses each athlete's walk_gate_minutes."
+    )
+    min_minutes_setting = serializers.CharField(allow_null=True)
+    sessions_required = serializers.IntegerField()
+    window_days = serializers.IntegerField()
+    pain_max_default = serializers.IntegerField()
+    source = serializers.CharField()
+
+
+class StageSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=StageCode.choices())
+    name = serializers.CharField()
+    order = serializers.IntegerField()
+    gate = GateSerializer(allow_null=True)
+
+
+def ladder() -> list[dict[str, Any]]:
+    """Return the default ladder with each gate in words and numbers."""
+    from progressions.rules import gate_min_minutes
+    from progressions.rules.protocol import (
+        GATE_PAIN_MAX_DEFAULT,
+        GATE_SESSIONS_REQUIRED,
+        GATE_WINDOW_DAYS,
+    )
+
+    defaults = AthleteSettings()
+    stages = []
+    for stage in DEFAULT_LADDER:
+        gate = stage.gate
+        stages.append(
+            {
+                "code": stage.code,
+                "name": stage.name,
+                "order": stage.order,
+                "gate": None
+                if gate is None
+                else {
+                    "description": describe_gate(gate, defaults),
+                    "activities": sorted(gate.activities),
+                    "terrain": gate.terrain,
+                    "intensity": gate.intensity,
+                    "min_minutes": gate_min_minutes(gate, defaults),
+                    "min_minutes_setting": "walk_gate_minutes"
+                    if gate.uses_walk_gate_minutes
+                    else None,
+                    "sessions_required": GATE_SESSIONS_REQUIRED,
+                    "window_days": GATE_WINDOW_DAYS,
+                    "pain_max_default": GATE_PAIN_MAX_DEFAULT,
+                    "source": gate.source,
+                },
+            }
+        )
+    return stages
+
+
+class StagePageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = StageSerializer(many=True)
+
+
+@extend_schema(tags=["progression"], responses={200: StagePageSerializer, 401: ERRORS[401]})
+class StageListView(APIView):
+    """The stage ladder with each gate in words and numbers (one page of six)."""
+
+    def get(self, request: Request) -> Response:
+        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+        page = paginator.paginate_queryset(ladder(), request, view=self)
+        return paginator.get_paginated_response(StageSerializer(page, many=True).data)

@@ -1,0 +1,91 @@
+"""The README's curl walk-through, as a test: token → athlete → session → progression →
+stage change → device link, each answering what a clinic integrator expects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from itbrehab.accounts.models import User
+from tests.factories import DEFAULT_PASSWORD
+
+
+@pytest.fixture
+def now(time_machine: Any) -> dt.date:
+    time_machine.move_to(dt.datetime(2026, 3, 4, 12, 0, tzinfo=dt.UTC), tick=False)
+    return dt.date(2026, 3, 4)
+
+
+def test_the_readme_walkthrough(therapist: User, now: dt.date) -> None:
+    client = APIClient()
+    response = client.post(
+        "/api/v1/auth/token/", {"email": therapist.email, "password": DEFAULT_PASSWORD}
+    )
+    assert response.status_code == 200, response.content
+    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+
+    response = client.post(
+        "/api/v1/athletes/",
+        {
+            "first_name": "Sam",
+            "last_name": "Okafor",
+            "affected_side": "left",
+            "preferred_cadence_spm": 170,
+            "stage_started_on": "2026-02-20",
+        },
+    )
+    assert response.status_code == 201, response.content
+    athlete = response.json()
+    assert athlete["stage"] == "uphill_walk"
+    assert athlete["target_cadence_spm"] == 179
+    assert athlete["therapist"] == therapist.pk
+    assert athlete["recommendation"] == "hold"
+
+    session_ids = []
+    for day in ("2026-03-01", "2026-03-03"):
+        response = client.post(
+            f"/api/v1/athletes/{athlete['id']}/sessions/",
+            {
+                "date": day,
+                "activity": "walk",
+                "terrain": "uphill",
+                "surface": "treadmill",
+                "incline_percent": "8.0",
+                "duration_min": 30,
+                "pain_during": 1,
+                "pain_after": 1,
+            },
+        )
+        assert response.status_code == 201, response.content
+        assert response.json()["source"] == "api"
+        session_ids.append(response.json()["id"])
+
+    for session_id in session_ids:
+        response = client.patch(f"/api/v1/sessions/{session_id}/", {"pain_next_morning": 0})
+        assert response.status_code == 200, response.content
+
+    response = client.get(f"/api/v1/athletes/{athlete['id']}/progression/")
+    assert response.status_code == 200
+    progression = response.json()
+    assert progression["recommendation"] == "advance"
+    assert progression["stage"] == {"code": "uphill_walk", "name": "Uphill walking", "order": 1}
+    assert progression["next_stage"]["code"] == "uphill_jog"
+    assert progression["criteria"][0]["evidence"] == session_ids[::-1]
+
+    response = client.post(
+        f"/api/v1/athletes/{athlete['id']}/stage-changes/", {"to_stage": "uphill_jog"}
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["from_stage"] == "uphill_walk"
+    assert response.json()["recommendation"] == "advance"
+
+    response = client.post(f"/api/v1/athletes/{athlete['id']}/device-links/", {})
+    assert response.status_code == 201, response.content
+    link = response.json()
+    assert set(link) == {"id", "url", "expires_at"}
+    assert link["url"].startswith("http://testserver/m/link/")
+
+    assert client.get("/api/v1/stages/").json()["count"] == 6
