@@ -9,10 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,15 +33,9 @@ from athletes.selectors import (
     sessions_for_user,
 )
 from itbrehab.accounts.models import User
+from itbrehab.api_errors import FILTER_ERRORS, READ_ERRORS, WRITE_ERRORS, errors
 from progressions.rules.protocol import Recommendation, StageCode
 from progressions.selectors import progressions_for_athletes
-
-ERRORS = {
-    400: OpenApiResponse(description="Invalid input: `{field: [message, …]}`."),
-    401: OpenApiResponse(description="Not authenticated: `{detail, code}`."),
-    404: OpenApiResponse(description="Not found, or another clinic's: `{detail, code}`."),
-}
-
 
 # --- Athletes -------------------------------------------------------------------------
 
@@ -47,6 +48,12 @@ class ClinicTherapistField(serializers.PrimaryKeyRelatedField):
         if request is None or not request.user.is_authenticated:
             return User.objects.none()
         return User.objects.filter(clinic_id=request.user.clinic_id, is_active=True)
+
+    def to_internal_value(self, data: Any) -> User:
+        # A whole number only: the database would read 1.5 or true as therapist 1.
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
 
 
 class AthleteSerializer(serializers.ModelSerializer):
@@ -102,10 +109,19 @@ class AthleteSerializer(serializers.ModelSerializer):
         return str(self.context["progressions"][athlete.pk].recommendation)
 
 
+class IdFilter(django_filters.NumberFilter):
+    """An object id: a whole number the database can hold (anything else is a 400)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
+
+
 class AthleteFilter(django_filters.FilterSet):
     stage = django_filters.ChoiceFilter(choices=StageCode.choices())
     status = django_filters.ChoiceFilter(choices=Athlete._meta.get_field("status").choices)
-    therapist = django_filters.NumberFilter(field_name="therapist_id")
+    therapist = extend_schema_field(OpenApiTypes.INT)(IdFilter(field_name="therapist_id"))
     search = django_filters.CharFilter(method="filter_search", label="Name contains")
     recommendation = django_filters.ChoiceFilter(
         choices=Recommendation.choices(), method="filter_recommendation"
@@ -132,7 +148,12 @@ class AthleteFilter(django_filters.FilterSet):
         )
 
 
-@extend_schema(tags=["athletes"], responses={200: AthleteSerializer, **ERRORS})
+@extend_schema(tags=["athletes"])
+@extend_schema_view(
+    list=extend_schema(responses={200: AthleteSerializer, **FILTER_ERRORS}),
+    retrieve=extend_schema(responses={200: AthleteSerializer, **READ_ERRORS}),
+    partial_update=extend_schema(responses={200: AthleteSerializer, **WRITE_ERRORS}),
+)
 class AthleteViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -166,7 +187,7 @@ class AthleteViewSet(
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._respond(self.get_object())
 
-    @extend_schema(responses={201: AthleteSerializer, **ERRORS})
+    @extend_schema(responses={201: AthleteSerializer, **errors(400, 401, 403, 415, 429)})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -234,7 +255,14 @@ class SessionLogSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["athlete", "created_at", "updated_at"]
-        extra_kwargs = {"source": {"default": "api"}}
+        # An optional choice not given is null, never "": "" is refused beside its field
+        # (the database's CHECK would only report it for the whole row).
+        extra_kwargs = {
+            "source": {"default": "api"},
+            "terrain": {"allow_blank": False},
+            "surface": {"allow_blank": False},
+            "intensity": {"allow_blank": False},
+        }
         validators: list[Any] = []  # the client_id constraint is handled as a replay
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -256,6 +284,7 @@ class SessionFilter(django_filters.FilterSet):
 
 
 @extend_schema(tags=["sessions"])
+@extend_schema_view(list=extend_schema(responses={200: SessionLogSerializer, **FILTER_ERRORS}))
 class AthleteSessionViewSet(
     mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
@@ -277,7 +306,7 @@ class AthleteSessionViewSet(
         responses={
             201: SessionLogSerializer,
             200: OpenApiResponse(SessionLogSerializer, description="Replayed client_id."),
-            **ERRORS,
+            **WRITE_ERRORS,
         }
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -295,6 +324,11 @@ class AthleteSessionViewSet(
 
 
 @extend_schema(tags=["sessions"])
+@extend_schema_view(
+    retrieve=extend_schema(responses={200: SessionLogSerializer, **READ_ERRORS}),
+    partial_update=extend_schema(responses={200: SessionLogSerializer, **WRITE_ERRORS}),
+    destroy=extend_schema(responses={204: None, **READ_ERRORS}),
+)
 class SessionViewSet(
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -331,6 +365,10 @@ class PainScoreSerializer(serializers.ModelSerializer):
 
 
 @extend_schema(tags=["pain scores"])
+@extend_schema_view(
+    list=extend_schema(responses={200: PainScoreSerializer, **READ_ERRORS}),
+    create=extend_schema(responses={201: PainScoreSerializer, **WRITE_ERRORS}),
+)
 class PainScoreViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Daily pain check-ins outside sessions (they count toward the weekly pain trend)."""
 
@@ -344,6 +382,10 @@ class PainScoreViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.
 
     def get_queryset(self) -> QuerySet[PainScore]:
         return PainScore.objects.filter(athlete=self.get_athlete()).order_by("-date", "-id")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.get_athlete()  # another clinic's athlete answers 404 before the body is judged
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer: PainScoreSerializer) -> None:
         serializer.instance = services.pain_score_create(
@@ -391,6 +433,7 @@ def device_link_url(request: Request, token: str) -> str:
 
 
 @extend_schema(tags=["device links"])
+@extend_schema_view(list=extend_schema(responses={200: DeviceLinkSerializer, **READ_ERRORS}))
 class AthleteDeviceLinkViewSet(
     mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
@@ -409,7 +452,7 @@ class AthleteDeviceLinkViewSet(
 
     @extend_schema(
         request=DeviceLinkCreateSerializer,
-        responses={201: DeviceLinkCreatedSerializer, **ERRORS},
+        responses={201: DeviceLinkCreatedSerializer, **WRITE_ERRORS},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = DeviceLinkCreateSerializer(data=request.data)
@@ -428,6 +471,7 @@ class AthleteDeviceLinkViewSet(
 
 
 @extend_schema(tags=["device links"])
+@extend_schema_view(destroy=extend_schema(responses={204: None, **READ_ERRORS}))
 class DeviceLinkViewSet(mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """DELETE revokes a phone link at once; phones signed in with it lose access."""
 

@@ -21,12 +21,21 @@ from athletes.models import (
     Athlete,
     AthleteStatus,
     DeviceLink,
+    PainContext,
     PainScore,
     SessionLog,
 )
 from itbrehab.accounts.models import User
 from progressions.selectors import next_running_session
 from progressions.services import session_neighbours_refresh, session_variables_refresh
+
+STAGE_START_IN_FUTURE = "The stage cannot start in the future (clinic time)."
+
+
+# HOT_PATH: session logs and pain scores are written by phones, integrations and imports.
+# Every CHECK constraint on them has a Python twin (field validators and ``clean()``), so
+# their ``full_clean`` skips Django's constraint queries (one SELECT per constraint); the
+# database still enforces every constraint on write.
 
 
 @transaction.atomic
@@ -42,15 +51,19 @@ def athlete_create(
     """Create an athlete in the therapist's clinic; the stage starts today unless given.
 
     ``fields`` are further Athlete fields (email, phone, cadences, gate settings, stage).
-    Raises ``ValidationError`` and writes nothing when any value is invalid.
+    Raises ``ValidationError`` and writes nothing when any value is invalid, or when the
+    stage would start in the future (no stage change could then be dated after it).
     """
+    today = therapist.clinic.today()
+    if stage_started_on is not None and stage_started_on > today:
+        raise ValidationError({"stage_started_on": STAGE_START_IN_FUTURE})
     athlete = Athlete(
         clinic=therapist.clinic,
         therapist=therapist,
         first_name=first_name,
         last_name=last_name,
         affected_side=affected_side,
-        stage_started_on=stage_started_on or therapist.clinic.today(),
+        stage_started_on=stage_started_on or today,
         **fields,
     )
     if "target_cadence_spm" in fields:
@@ -67,7 +80,7 @@ def session_log_create(*, athlete: Athlete, **fields: Any) -> SessionLog:
     Raises ``ValidationError`` and writes nothing when any value is invalid.
     """
     session = SessionLog(athlete=athlete, **fields)
-    session.full_clean()
+    session.full_clean(validate_constraints=False)  # see HOT_PATH
     session.save()
     session_neighbours_refresh(session)
     return session
@@ -84,7 +97,7 @@ def session_log_update(*, session: SessionLog, **fields: Any) -> SessionLog:
     followed_before = next_running_session(session)
     for name, value in fields.items():
         setattr(session, name, value)
-    session.full_clean()
+    session.full_clean(validate_constraints=False)  # see HOT_PATH
     session.save()
     session_neighbours_refresh(session)
     if followed_before is not None:
@@ -102,10 +115,15 @@ def session_log_delete(*, session: SessionLog) -> None:
 
 
 @transaction.atomic
-def pain_score_create(*, athlete: Athlete, date: dt.date, score: int, context: str) -> PainScore:
-    """Store a daily pain check-in; raise ``ValidationError`` and write nothing if invalid."""
+def pain_score_create(
+    *, athlete: Athlete, date: dt.date, score: int, context: str = PainContext.OTHER
+) -> PainScore:
+    """Store a daily pain check-in (``context`` defaults to other, SPEC §2).
+
+    Raises ``ValidationError`` and writes nothing if invalid.
+    """
     pain_score = PainScore(athlete=athlete, date=date, score=score, context=context)
-    pain_score.full_clean()
+    pain_score.full_clean(validate_constraints=False)  # see HOT_PATH
     pain_score.save()
     return pain_score
 
@@ -186,7 +204,9 @@ def session_log_create_once(
     try:
         with transaction.atomic():
             return session_log_create(athlete=athlete, client_id=client_id, **fields), True
-    except IntegrityError:
+    except (IntegrityError, ValidationError):
+        # The other request committed after the check above: at the INSERT (the unique
+        # constraint) or already at full_clean(), whose constraint check then sees its row.
         existing = SessionLog.objects.filter(athlete=athlete, client_id=client_id).first()
         if client_id is None or existing is None:
             raise

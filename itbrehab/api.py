@@ -1,11 +1,12 @@
 """The REST API's routes: ``/api/v1/`` (SPEC §3), its schema and its docs."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from athletes import api as athletes_api
 from itbrehab.accounts.api import TokenView
+from itbrehab.api_errors import not_found
 from progressions import api as progressions_api
 
 router = SimpleRouter(trailing_slash=True)
@@ -57,4 +58,6 @@ urlpatterns = [
         SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[]),
         name="api-docs",
     ),
+    # Anything else under /api/ (with its trailing slash) answers the API's JSON 404.
+    re_path(r"^api/(?:[\s\S]*/)?\Z", not_found, name="api-not-found"),
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 
 if TYPE_CHECKING:
@@ -11,7 +13,24 @@ if TYPE_CHECKING:
     from rest_framework.views import APIView
 
 
-class TokenRateThrottle(UserRateThrottle):
+class CurrentRatesMixin:
+    """Read the rate from the current settings, not from a copy taken at import time.
+
+    DRF's ``SimpleRateThrottle.THROTTLE_RATES`` is bound when the module is imported, so
+    a changed ``REST_FRAMEWORK`` setting (an override, a test's ``settings``) never applies.
+    """
+
+    scope: str | None
+
+    def get_rate(self) -> str | None:
+        try:
+            return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+        except KeyError:
+            message = f"No default throttle rate set for {self.scope!r}."
+            raise ImproperlyConfigured(message) from None
+
+
+class TokenRateThrottle(CurrentRatesMixin, UserRateThrottle):
     """Count requests per API token (each integration its own budget), else per user."""
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
@@ -22,7 +41,7 @@ class TokenRateThrottle(UserRateThrottle):
         return super().get_cache_key(request, view)
 
 
-class LoginRateThrottle(SimpleRateThrottle):
+class LoginRateThrottle(CurrentRatesMixin, SimpleRateThrottle):
     """Count login attempts per client address (successful or not)."""
 
     scope = "login"

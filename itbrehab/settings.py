@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # An athlete's phone session reaches only the phone pages under /m/.
+    "athletes.phone.PhoneScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a lockout into a 429 page.
@@ -122,6 +124,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "itbrehab.accounts.lockout.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # keep no per-login history of people's addresses
 AXES_VERBOSE = False
@@ -190,7 +193,10 @@ CELERY_EMBEDDED_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+    # An unacknowledged task (its worker died) goes back to the queue after this long. It
+    # must exceed the longest countdown we schedule (retry backoff: at most 10 minutes);
+    # the hourly sweep re-queues a dead reminder sooner anyway, through its claim lease.
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 30 * 60}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_RESULT_BACKEND = f"file://{CELERY_EMBEDDED_DIR / 'results'}"
@@ -213,11 +219,24 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    # Every hour: email each therapist whose clinic's review hour has passed this week.
+    "stage-review-sweep": {
+        "task": "progressions.tasks.sweep_stage_review_reminders",
+        "schedule": crontab(minute=5),
+    },
     "clear-expired-sessions": {
         "task": "itbrehab.tasks.clear_expired_sessions",
         "schedule": crontab(minute=17, hour=3),
     },
 }
+
+# A reminder claimed by a worker that then died is sent again once this lease has passed.
+REMINDER_CLAIM_LEASE_SECONDS = env.int("REMINDER_CLAIM_LEASE_SECONDS", default=15 * 60)
+# A reminder email the mail server refused is retried after up to this many seconds,
+# doubling each time (at most 10 minutes between tries).
+REMINDER_RETRY_BACKOFF_SECONDS = env.int("REMINDER_RETRY_BACKOFF_SECONDS", default=30)
+# Absolute links in emails (the athlete page) start with this.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Security ---------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
@@ -246,6 +265,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # django-axes logs every login at INFO; keep failures (WARNING) only.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -267,7 +288,7 @@ CACHES = {
 # --- REST framework ---------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",  # clinic systems: Authorization: Token …
+        "itbrehab.api_auth.TokenAuthentication",  # clinic systems: Authorization: Token …
         "rest_framework.authentication.SessionAuthentication",  # the browser, with CSRF
     ],
     "DEFAULT_PERMISSION_CLASSES": ["itbrehab.api_permissions.IsClinicTherapist"],

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,6 +15,7 @@ from rest_framework.views import APIView
 
 from athletes.models import Athlete
 from athletes.selectors import athlete_for_user
+from itbrehab.api_errors import READ_ERRORS, WRITE_ERRORS
 from progressions import services
 from progressions.models import StageChange, StageReview
 from progressions.rules import AthleteSettings, describe_gate
@@ -31,12 +33,6 @@ from progressions.rules.protocol import (
     WarningCode,
 )
 from progressions.selectors import athlete_progression
-
-ERRORS = {
-    400: OpenApiResponse(description="Invalid input: `{field: [message, …]}`."),
-    401: OpenApiResponse(description="Not authenticated: `{detail, code}`."),
-    404: OpenApiResponse(description="Not found, or another clinic's: `{detail, code}`."),
-}
 
 
 class AthleteScopedMixin:
@@ -121,7 +117,7 @@ class ProgressionSerializer(serializers.Serializer):
     suggested_next_session = SuggestedSessionSerializer()
 
 
-@extend_schema(tags=["progression"], responses={200: ProgressionSerializer, **ERRORS})
+@extend_schema(tags=["progression"], responses={200: ProgressionSerializer, **READ_ERRORS})
 class ProgressionView(AthleteScopedMixin, APIView):
     """The engine's recommendation for the athlete today (clinic time). Read-only."""
 
@@ -152,6 +148,10 @@ class StageChangeSerializer(serializers.ModelSerializer):
 
 
 @extend_schema(tags=["progression"])
+@extend_schema_view(
+    list=extend_schema(responses={200: StageChangeSerializer, **READ_ERRORS}),
+    create=extend_schema(responses={201: StageChangeSerializer, **WRITE_ERRORS}),
+)
 class StageChangeViewSet(
     AthleteScopedMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
@@ -164,6 +164,10 @@ class StageChangeViewSet(
         return StageChange.objects.filter(athlete=self.get_athlete()).order_by(
             "-effective_date", "-id"
         )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.get_athlete()  # another clinic's athlete answers 404 before the body is judged
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer: StageChangeSerializer) -> None:
         serializer.instance = services.stage_change_create(
@@ -195,7 +199,26 @@ class StageReviewSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+# The stage change a review records reports its rules under its own field names: name
+# the review's fields instead (the note is the reason; the decision is the move).
+REVIEW_FIELDS = {"reason": "note", "to_stage": "decision", "effective_date": "decision"}
+
+
+def _review_error(error: DjangoValidationError) -> DjangoValidationError:
+    """Return ``error`` keyed by the review's own fields."""
+    if not hasattr(error, "error_dict"):
+        return error
+    renamed: dict[str, list[str]] = {}
+    for field, messages in error.message_dict.items():
+        renamed.setdefault(REVIEW_FIELDS.get(field, field), []).extend(messages)
+    return DjangoValidationError(renamed)
+
+
 @extend_schema(tags=["progression"])
+@extend_schema_view(
+    list=extend_schema(responses={200: StageReviewSerializer, **READ_ERRORS}),
+    create=extend_schema(responses={201: StageReviewSerializer, **WRITE_ERRORS}),
+)
 class StageReviewViewSet(
     AthleteScopedMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
@@ -207,10 +230,19 @@ class StageReviewViewSet(
     def get_queryset(self) -> QuerySet[StageReview]:
         return StageReview.objects.filter(athlete=self.get_athlete()).order_by("-week_start")
 
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.get_athlete()  # another clinic's athlete answers 404 before the body is judged
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer: StageReviewSerializer) -> None:
-        serializer.instance = services.stage_review_decide(
-            athlete=self.get_athlete(), reviewed_by=self.request.user, **serializer.validated_data
-        )
+        try:
+            serializer.instance = services.stage_review_decide(
+                athlete=self.get_athlete(),
+                reviewed_by=self.request.user,
+                **serializer.validated_data,
+            )
+        except DjangoValidationError as error:
+            raise _review_error(error) from None
 
 
 # --- The ladder -----------------------------------------------------------------------
@@ -284,7 +316,7 @@ class StagePageSerializer(serializers.Serializer):
     results = StageSerializer(many=True)
 
 
-@extend_schema(tags=["progression"], responses={200: StagePageSerializer, 401: ERRORS[401]})
+@extend_schema(tags=["progression"], responses={200: StagePageSerializer, **READ_ERRORS})
 class StageListView(APIView):
     """The stage ladder with each gate in words and numbers (one page of six)."""
 

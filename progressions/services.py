@@ -64,17 +64,20 @@ def stage_change_create(
     changed_by: User,
     reason: str = "",
     effective_date: dt.date | None = None,
+    as_of: dt.date | None = None,
 ) -> StageChange:
     """Move the athlete to ``to_stage`` and record who, when, why and the recommendation.
 
     Forward by exactly one stage, or back to any earlier stage. Advancing against the
     recommendation needs a reason. ``effective_date`` defaults to the clinic's today; it
-    may not be in the future nor before the current stage began. Raises ``ValidationError``
-    (keyed ``to_stage``, ``reason`` or ``effective_date``) and writes nothing otherwise.
+    may not be in the future nor before the current stage began. ``as_of`` (default: the
+    clinic's today) is the day the decision was taken, for recording past decisions: the
+    recommendation is judged on that day. Raises ``ValidationError`` (keyed ``to_stage``,
+    ``reason`` or ``effective_date``) and writes nothing otherwise.
     """
     # Lock the athlete so two simultaneous decisions cannot both move from the same stage.
     athlete = Athlete.objects.select_for_update().select_related("clinic").get(pk=athlete.pk)
-    today = athlete.clinic.today()
+    today = min(as_of, athlete.clinic.today()) if as_of else athlete.clinic.today()
     if athlete.status == AthleteStatus.DISCHARGED:
         raise ValidationError({"to_stage": STAGE_DISCHARGED})
     target = stage_definition(_stage_code(to_stage, "to_stage"))

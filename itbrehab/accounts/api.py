@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from axes.exceptions import AxesBackendPermissionDenied
+from axes.helpers import get_cool_off
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.models import AuthToken
 from rest_framework import exceptions, serializers, status
@@ -12,6 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from itbrehab.accounts.models import User
+from itbrehab.api_errors import ErrorSerializer, errors
 from itbrehab.api_throttles import LoginRateThrottle
 
 LOGIN_FAILED = "Email or password is wrong."
@@ -49,34 +54,47 @@ class TokenView(APIView):
         request=LoginSerializer,
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(description="Missing or malformed email or password."),
-            401: OpenApiResponse(description="Email or password is wrong."),
-            429: OpenApiResponse(description="Too many attempts: `{detail, code}`."),
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="Missing or malformed email or password."
+            ),
+            401: OpenApiResponse(ErrorSerializer, description="Email or password is wrong."),
+            **errors(415),
+            429: OpenApiResponse(ErrorSerializer, description="Too many attempts."),
         },
         auth=[],
     )
     def post(self, request: Request) -> Response:
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        # Lower-case, so "PT@x" and "pt@x" are one account to the lockout as to the login.
+        # Passed under the user model's login field: django-axes reads the username from
+        # that key (AXES_USERNAME_FORM_FIELD), so failures are counted per account.
+        credentials = {
+            User.USERNAME_FIELD: serializer.validated_data["email"].lower(),
+            "password": serializer.validated_data["password"],
+        }
+        locked_out = False
         try:
-            user = authenticate(
-                request._request,
-                username=serializer.validated_data["email"],
-                password=serializer.validated_data["password"],
-            )
+            user = authenticate(request._request, **credentials)
         except AxesBackendPermissionDenied:
-            raise LockedOut() from None
-        if getattr(request._request, "axes_locked_out", False):
-            raise LockedOut()
+            user, locked_out = None, True
+        if locked_out or getattr(request._request, "axes_locked_out", False):
+            # Answer the API's own JSON 429; AxesMiddleware would replace it with text.
+            request._request.axes_locked_out = False
+            cool_off = get_cool_off(request._request)
+            raise LockedOut(wait=cool_off.total_seconds() if cool_off else None)
         if user is None or not user.is_active or user.clinic_id is None:
             raise exceptions.AuthenticationFailed(LOGIN_FAILED)
         token, secret = AuthToken.objects.create(user)
+        # As a browser login does: django-axes resets the failure count on success
+        # (AXES_RESET_ON_SUCCESS) and Django records last_login.
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         return Response(
             TokenSerializer({"token": secret, "expiry": token.expiry}).data,
             status=status.HTTP_200_OK,
         )
 
-    @extend_schema(tags=["auth"], request=None, responses={204: None})
+    @extend_schema(tags=["auth"], request=None, responses={204: None, **errors(401, 429)})
     def delete(self, request: Request) -> Response:
         if isinstance(request.auth, AuthToken):
             request.auth.delete()

@@ -83,7 +83,28 @@ def test_the_dashboard_query_count_does_not_grow_with_athletes(
     for athlete in AthleteFactory.create_batch(athlete_count, therapist=therapist):
         SessionLogFactory(athlete=athlete)
     client.force_login(therapist)
-    # session + user (with clinic) + athletes with their therapist (+ savepoints on SQLite).
-    with django_assert_max_num_queries(5):
+    # session, user, clinic, athletes with their last session (subqueries), the
+    # progressions (recent sessions, earlier running session, pain check-ins), reviews.
+    with django_assert_max_num_queries(8):
         response = client.get("/dashboard/")
-    assert response.content.decode().count("<tr>") == athlete_count + 1
+    assert response.content.decode().count('<tr class="urgency-') == athlete_count
+
+
+def _web_login(client: Client, email: str, password: str, address: str = "10.0.0.1") -> int:
+    return client.post(
+        "/accounts/login/", {"username": email, "password": password}, REMOTE_ADDR=address
+    ).status_code
+
+
+def test_ten_failed_logins_lock_that_account_from_that_address_only(
+    therapist: User, colleague: User
+) -> None:
+    client = Client()
+    for attempt in range(9):
+        # Any capitalisation counts toward the same account.
+        email = therapist.email.upper() if attempt % 2 else therapist.email
+        assert _web_login(client, email, "wrong-password") == 200
+    assert _web_login(client, therapist.email, "wrong-password") == 429  # the 10th locks
+    assert _web_login(client, therapist.email, DEFAULT_PASSWORD) == 429
+    assert _web_login(Client(), colleague.email, DEFAULT_PASSWORD) == 302
+    assert _web_login(Client(), therapist.email, DEFAULT_PASSWORD, address="10.0.0.2") == 302

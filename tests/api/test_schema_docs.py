@@ -1,0 +1,124 @@
+"""The API's schema and docs (SPEC §3): ``/api/schema/`` is a valid OpenAPI 3 document that
+lists every endpoint of the contract, and ``/api/docs/`` renders from the app alone."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from django.test import Client
+from drf_spectacular.validation import validate_schema
+
+# SPEC §3, path by path ({…} stands for any path parameter).
+CONTRACT = {
+    "/api/v1/auth/token/": {"post"},
+    "/api/v1/athletes/": {"get", "post"},
+    "/api/v1/athletes/{}/": {"get", "patch"},
+    "/api/v1/athletes/{}/sessions/": {"get", "post"},
+    "/api/v1/sessions/{}/": {"get", "patch", "delete"},
+    "/api/v1/athletes/{}/pain-scores/": {"get", "post"},
+    "/api/v1/athletes/{}/progression/": {"get"},
+    "/api/v1/athletes/{}/stage-changes/": {"get", "post"},
+    "/api/v1/stages/": {"get"},
+    "/api/v1/athletes/{}/device-links/": {"post"},
+    "/api/v1/device-links/{}/": {"delete"},
+}
+METHODS = {"get", "put", "post", "patch", "delete", "head", "options", "trace"}
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def schema(client: Client) -> dict[str, Any]:
+    response = client.get("/api/schema/?format=json")
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"].startswith("application/vnd.oai.openapi+json")
+    return response.json()
+
+
+def _operations(schema: dict[str, Any]) -> dict[str, set[str]]:
+    return {
+        re.sub(r"\{[^}]+\}", "{}", path): {method for method in item if method in METHODS}
+        for path, item in schema["paths"].items()
+    }
+
+
+def test_the_schema_is_a_valid_openapi_3_document(schema: dict[str, Any]) -> None:
+    assert schema["openapi"].startswith("3.")
+    validate_schema(schema)  # raises on any violation of the OpenAPI 3 JSON schema
+
+
+def test_the_schema_answers_yaml_by_default(client: Client, schema: dict[str, Any]) -> None:
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.oai.openapi")
+    assert yaml.safe_load(response.content)["paths"].keys() == schema["paths"].keys()
+
+
+def test_the_schema_lists_every_endpoint_of_the_contract(schema: dict[str, Any]) -> None:
+    operations = _operations(schema)
+    for path, methods in CONTRACT.items():
+        assert path in operations, f"{path} is missing from the schema"
+        assert methods <= operations[path], f"{path}: {methods - operations[path]} missing"
+    assert "delete" not in operations["/api/v1/athletes/{}/"]  # discharge, don't delete
+
+
+def test_every_operation_but_logging_in_requires_the_token(schema: dict[str, Any]) -> None:
+    schemes = schema["components"]["securitySchemes"]
+    token_schemes = {name for name, scheme in schemes.items() if scheme.get("in") == "header"}
+    assert token_schemes
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method not in METHODS:
+                continue
+            requirements = {name for entry in operation.get("security", []) for name in entry}
+            if (path, method) == ("/api/v1/auth/token/", "post"):
+                assert requirements <= {""}, "logging in cannot need a token"
+            else:
+                assert token_schemes & requirements, f"{method.upper()} {path} needs no token"
+                assert "401" in operation["responses"], f"{method.upper()} {path}: no 401"
+
+
+class _Assets(HTMLParser):
+    """Collect what a page makes the browser fetch: scripts, stylesheets, icons, images."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag in {"script", "img", "iframe"} and attributes.get("src"):
+            self.urls.append(attributes["src"] or "")
+        if tag == "link" and attributes.get("href"):
+            self.urls.append(attributes["href"] or "")
+
+
+def test_the_docs_render_with_assets_served_by_the_app_itself(
+    client: Client, settings: Any
+) -> None:
+    # Served from the installed static files, as in development (production collects them).
+    settings.WHITENOISE_USE_FINDERS = True
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert 'url: "/api/schema/"' in page  # the docs load the app's own schema
+
+    parser = _Assets()
+    parser.feed(page)
+    assert len(parser.urls) >= 4  # icon, stylesheet, bundle, standalone preset
+    for url in parser.urls:
+        parts = urlsplit(url)
+        assert not parts.netloc, f"{url} is fetched from another site"
+        assert not parts.scheme, f"{url} is not a path of the app"
+        assert parts.path.startswith("/static/drf_spectacular_sidecar/"), url
+        asset = client.get(url)
+        assert asset.status_code == 200, f"{url} answers {asset.status_code}"
+        assert b"".join(asset.streaming_content if asset.streaming else [asset.content])
+    # Nor does any inline script or style name another site.
+    assert not re.search(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}", page), "an outside address"
