@@ -46,5 +46,10 @@ lock: install
 	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe -o requirements/base.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe --extra dev -o requirements/dev.lock pyproject.toml
 
+## screenshots: redraw docs/screenshots/ from a throwaway demo clinic (Debian's Chromium)
+.PHONY: screenshots
+screenshots: install
+	$(BIN)/python scripts/screenshots.py
+
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

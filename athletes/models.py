@@ -342,6 +342,11 @@ class SessionLog(models.Model):
     def is_running_type(self) -> bool:
         return self.activity in RUNNING_TYPES
 
+    @property
+    def pain_list(self) -> list[int | None]:
+        """Return the pain scores in time order: before, during, after, next morning."""
+        return [self.pain_before, self.pain_during, self.pain_after, self.pain_next_morning]
+
     def clean(self) -> None:
         super().clean()
         errors: dict[str, str] = {}

@@ -4,4 +4,22 @@ from athletes import views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("athletes/new/", views.athlete_create, name="athlete-create"),
+    path("athletes/<int:athlete_id>/", views.athlete_detail, name="athlete"),
+    path("athletes/<int:athlete_id>/edit/", views.athlete_edit, name="athlete-edit"),
+    path("athletes/<int:athlete_id>/status/", views.athlete_status, name="athlete-status"),
+    path("athletes/<int:athlete_id>/decision/", views.athlete_decide, name="athlete-decide"),
+    path("athletes/<int:athlete_id>/settings/", views.athlete_settings, name="athlete-settings"),
+    path("athletes/<int:athlete_id>/links/", views.athlete_link_create, name="athlete-link-create"),
+    path(
+        "athletes/<int:athlete_id>/links/<int:link_id>/revoke/",
+        views.athlete_link_revoke,
+        name="athlete-link-revoke",
+    ),
+    path("athletes/<int:athlete_id>/sessions/new/", views.session_create, name="session-create"),
+    path(
+        "athletes/<int:athlete_id>/sessions/<int:session_id>/edit/",
+        views.session_edit,
+        name="session-edit",
+    ),
 ]

@@ -1,31 +1,396 @@
-"""PT pages for athletes."""
+"""PT pages: the dashboard and the athlete page (SPEC §4)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import datetime as dt
 
-from athletes.models import AthleteStatus
-from athletes.selectors import athletes_for_user
-from progressions.rules.protocol import DEFAULT_LADDER, stage_definition
+import segno
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from athletes import services
+from athletes.dashboard import SORTS, dashboard_rows
+from athletes.forms import AthleteCreateForm, AthleteForm, DecisionForm, SessionForm, SettingsForm
+from athletes.models import Athlete, AthleteStatus, DeviceLink, SessionLog, SessionSource
+from athletes.selectors import athlete_for_user
+from progressions.models import StageReview
+from progressions.rules.protocol import (
+    DEFAULT_LADDER,
+    Activity,
+    CriterionCode,
+    Recommendation,
+    StageCode,
+    stage_definition,
+)
+from progressions.selectors import athlete_progression
+from progressions.services import review_week, stage_review_decide
+
+
+def _one_of(request: HttpRequest, name: str, allowed: set[str]) -> str:
+    """Return the query parameter if it is one of ``allowed``, else "" (ignore junk)."""
+    value = request.GET.get(name, "")
+    return value if value in allowed else ""
 
 
 @login_required
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """List the clinic's active athletes with their stage and days in it."""
-    today = request.user.clinic.today() if request.user.clinic_id else None
-    athletes = athletes_for_user(request.user).filter(status=AthleteStatus.ACTIVE)
-    rows = [
+    """Every athlete of the clinic in one table, most urgent first; filter and sort."""
+    status = (
+        AthleteStatus.DISCHARGED if request.GET.get("tab") == "discharged" else AthleteStatus.ACTIVE
+    )
+    filters = {
+        "stage": _one_of(request, "stage", {c.value for c in StageCode}),
+        "recommendation": _one_of(request, "recommendation", {r.value for r in Recommendation}),
+        # NUL never matches a name, and PostgreSQL refuses it in a query parameter.
+        "text": request.GET.get("q", "").replace("\x00", "").strip()[:100],
+        "sort": _one_of(request, "sort", set(SORTS)) or "urgency",
+    }
+    rows = dashboard_rows(request.user, status=status, **filters) if request.user.clinic_id else []
+    template = (
+        "athletes/_dashboard_table.html"
+        if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "athlete-table"
+        else "athletes/dashboard.html"
+    )
+    response = render(
+        request,
+        template,
         {
-            "athlete": athlete,
-            "stage": stage_definition(athlete.stage),
-            "days_in_stage": (today - athlete.stage_started_on).days if today else None,
+            "rows": rows,
+            "tab": status,
+            "filters": filters,
+            "stages": StageCode.choices(),
+            "recommendations": Recommendation.choices(),
+            "today": request.user.clinic.today() if request.user.clinic_id else None,
+        },
+    )
+    # One URL, two bodies (page or table fragment): caches and Back must keep them apart.
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+CHART_WEEKS = 12  # the athlete page charts and lists the last 12 weeks
+
+
+def _chart_data(sessions: list[SessionLog], athlete: Athlete, today: dt.date) -> dict:
+    """Return the three charts' series: pain, weekly minutes by activity, cadence."""
+    ordered = sorted(sessions, key=lambda s: (s.date, s.pk))
+    pain = [
+        {
+            "date": s.date.isoformat(),
+            "during": s.pain_during,
+            "after": s.pain_after,
+            "next_morning": s.pain_next_morning,
         }
-        for athlete in athletes
+        for s in ordered
+        if any(p is not None for p in (s.pain_during, s.pain_after, s.pain_next_morning))
     ]
+    monday = today - dt.timedelta(days=today.weekday())
+    # From the first week with a session (at least 4 weeks), so a new athlete's chart
+    # is not mostly empty weeks.
+    first = min((s.date for s in ordered), default=today)
+    span = min(CHART_WEEKS, max(4, (monday - first).days // 7 + 1))
+    weeks = [monday - dt.timedelta(weeks=n) for n in range(span - 1, -1, -1)]
+    minutes: dict[str, list[int]] = {a.value: [0] * len(weeks) for a in Activity}
+    for s in ordered:
+        index = (s.date - weeks[0]).days // 7
+        if 0 <= index < len(weeks):
+            minutes[s.activity][index] += s.duration_min
+    cadence = [
+        {"date": s.date.isoformat(), "spm": s.cadence_spm}
+        for s in ordered
+        if s.cadence_spm is not None and s.activity in ("walk_run", "run")
+    ]
+    return {
+        "pain": pain,
+        "weeks": [w.isoformat() for w in weeks],
+        "minutes": {
+            Activity(code).label: values for code, values in minutes.items() if any(values)
+        },
+        "cadence": cadence,
+        "target_cadence": athlete.target_cadence_spm,
+        "gate_pain_max": athlete.gate_pain_max,
+    }
+
+
+def _athlete_page(
+    request: HttpRequest,
+    athlete: Athlete,
+    *,
+    decision_form: DecisionForm | None = None,
+    settings_form: SettingsForm | None = None,
+    new_link: tuple[DeviceLink, str] | None = None,
+) -> HttpResponse:
+    today = athlete.clinic.today()
+    progression = athlete_progression(athlete, today=today)
+    sessions = list(
+        SessionLog.objects.filter(
+            athlete=athlete, date__gte=today - dt.timedelta(weeks=CHART_WEEKS)
+        ).order_by("-date", "-id")
+    )
+    # Only the gate's deciding sessions are marked as counting toward the next stage.
+    evidence = {
+        sid for c in progression.criteria if c.code == CriterionCode.GATE for sid in c.evidence
+    }
+    flagged = {sid for flag in progression.red_flags for sid in flag.session_ids}
+    week_start, due = review_week(today, athlete.clinic.review_weekday)
+    review = StageReview.objects.filter(athlete=athlete, week_start=week_start).first()
+    link_url = None
+    if new_link is not None:
+        link_url = request.build_absolute_uri(reverse("phone:open", kwargs={"token": new_link[1]}))
     return render(
         request,
-        "athletes/dashboard.html",
-        {"rows": rows, "stage_count": len(DEFAULT_LADDER)},
+        "athletes/athlete.html",
+        {
+            "athlete": athlete,
+            "today": today,
+            "progression": progression,
+            "ladder": DEFAULT_LADDER,
+            "current_order": stage_definition(athlete.stage).order,
+            "days_in_stage": (today - athlete.stage_started_on).days,
+            "sessions": sessions,
+            "evidence": evidence,
+            "flagged": flagged,
+            "chart_data": _chart_data(sessions, athlete, today),
+            "history": athlete.stage_changes.select_related("changed_by").order_by(
+                "-effective_date", "-id"
+            ),
+            "review": review,
+            "review_due": due,
+            "list_weeks": CHART_WEEKS,
+            "decision_form": decision_form or DecisionForm(stage=athlete.stage),
+            "settings_form": settings_form or SettingsForm(instance=athlete),
+            "links": athlete.device_links.select_related("created_by"),
+            "now": timezone.now(),
+            "new_link": new_link[0] if new_link else None,
+            "new_link_url": link_url,
+            "new_link_qr": segno.make(link_url, error="m").svg_inline(scale=4)
+            if link_url
+            else None,
+        },
+    )
+
+
+@login_required
+@require_GET
+def athlete_detail(request: HttpRequest, athlete_id: int) -> HttpResponse:
+    """The athlete page: ladder, gate checklist, charts, sessions, history, decisions."""
+    return _athlete_page(request, athlete_for_user(request.user, athlete_id))
+
+
+@login_required
+@require_POST
+def athlete_decide(request: HttpRequest, athlete_id: int) -> HttpResponse:
+    """Record this week's decision (and the stage change it implies)."""
+    athlete = athlete_for_user(request.user, athlete_id)
+    form = DecisionForm(request.POST, stage=athlete.stage)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            review = stage_review_decide(
+                athlete=athlete,
+                decision=data["decision"],
+                reviewed_by=request.user,
+                note=data["note"],
+                back_off_to=data["back_off_to"] or None,
+            )
+        except ValidationError as error:
+            # The note is the stage change's reason: "give a reason" stands beside it.
+            if hasattr(error, "error_dict") and "reason" in error.error_dict:
+                error.error_dict["note"] = error.error_dict.pop("reason")
+            form.add_error(None, _for_form(error, form))
+        else:
+            messages.success(request, _decision_message(review))
+            return redirect("athlete", athlete_id=athlete.pk)
+    athlete.refresh_from_db()
+    return _athlete_page(request, athlete, decision_form=form)
+
+
+@login_required
+@require_POST
+def athlete_settings(request: HttpRequest, athlete_id: int) -> HttpResponse:
+    """Change the athlete's gate minutes, pain max, cadences and distance unit."""
+    athlete = athlete_for_user(request.user, athlete_id)
+    form = SettingsForm(request.POST, instance=athlete)
+    if form.is_valid():
+        try:
+            services.athlete_update(athlete=athlete, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, _for_form(error, form))
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect("athlete", athlete_id=athlete.pk)
+    athlete = athlete_for_user(request.user, athlete_id)  # the form changed the instance
+    return _athlete_page(request, athlete, settings_form=form)
+
+
+@login_required
+@require_POST
+def athlete_link_create(request: HttpRequest, athlete_id: int) -> HttpResponse:
+    """Create a phone link and show it once, with its QR code (only its hash is kept)."""
+    athlete = athlete_for_user(request.user, athlete_id)
+    try:
+        new_link = services.device_link_create(athlete=athlete, created_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("athlete", athlete_id=athlete.pk)
+    return _athlete_page(request, athlete, new_link=new_link)
+
+
+@login_required
+@require_POST
+def athlete_link_revoke(request: HttpRequest, athlete_id: int, link_id: int) -> HttpResponse:
+    """Revoke a phone link at once: phones signed in with it lose access."""
+    athlete = athlete_for_user(request.user, athlete_id)
+    link = get_object_or_404(DeviceLink, pk=link_id, athlete=athlete)
+    services.device_link_revoke(link=link)
+    messages.success(request, "Phone link revoked: it no longer opens.")
+    return redirect("athlete", athlete_id=athlete.pk)
+
+
+def _for_form(error: ValidationError, form: forms.BaseForm) -> ValidationError:
+    """Keep a service error's field keys the form has; put the rest above the form."""
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError(
+        {
+            (field if field in form.fields else "__all__"): messages
+            for field, messages in error.error_dict.items()
+        }
+    )
+
+
+def _decision_message(review: StageReview) -> str:
+    change = review.stage_change
+    if change is None:
+        return f"Recorded: {review.get_decision_display().lower()} this week."
+    return (
+        f"Recorded: {review.get_decision_display().lower()} — now in "
+        f"{stage_definition(change.to_stage).name}."
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def athlete_create(request: HttpRequest) -> HttpResponse:
+    """Add an athlete to the clinic (arriving at any stage)."""
+    clinic_id = request.user.clinic_id
+    form = AthleteCreateForm(request.POST or None, clinic_id=clinic_id)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            athlete = services.athlete_create(
+                therapist=data.pop("therapist"),
+                stage_started_on=data.pop("stage_started_on"),
+                **data,
+            )
+        except ValidationError as error:
+            form.add_error(None, _for_form(error, form))
+        else:
+            messages.success(request, f"{athlete.full_name} added.")
+            return redirect("athlete", athlete_id=athlete.pk)
+    if request.method == "GET":
+        form.initial.setdefault("therapist", request.user.pk)
+    return render(
+        request,
+        "athletes/athlete_form.html",
+        {"form": form, "title": "Add an athlete"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def athlete_edit(request: HttpRequest, athlete_id: int) -> HttpResponse:
+    """Edit an athlete's details; discharge or re-activate."""
+    athlete = athlete_for_user(request.user, athlete_id)
+    form = AthleteForm(request.POST or None, instance=athlete, clinic_id=request.user.clinic_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.athlete_update(
+                athlete=athlete_for_user(request.user, athlete_id), **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, _for_form(error, form))
+        else:
+            messages.success(request, "Details saved.")
+            return redirect("athlete", athlete_id=athlete.pk)
+    return render(
+        request,
+        "athletes/athlete_form.html",
+        {"form": form, "title": f"Edit {athlete.full_name}", "athlete": athlete},
+    )
+
+
+@login_required
+@require_POST
+def athlete_status(request: HttpRequest, athlete_id: int) -> HttpResponse:
+    """Discharge an athlete, or take a discharged athlete back on."""
+    athlete = athlete_for_user(request.user, athlete_id)
+    status = request.POST.get("status")
+    if status not in {AthleteStatus.ACTIVE, AthleteStatus.DISCHARGED}:
+        messages.error(request, "Choose active or discharged.")
+    else:
+        services.athlete_update(athlete=athlete, status=status)
+        messages.success(
+            request,
+            f"{athlete.full_name} "
+            + ("discharged." if status == AthleteStatus.DISCHARGED else "is active again."),
+        )
+    return redirect("athlete", athlete_id=athlete.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_create(request: HttpRequest, athlete_id: int) -> HttpResponse:
+    """Log a session on the athlete's behalf (same validation as the API and the phone)."""
+    athlete = athlete_for_user(request.user, athlete_id)
+    form = SessionForm(
+        request.POST or None,
+        instance=SessionLog(athlete=athlete),
+        initial={"date": athlete.clinic.today()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.session_log_create(athlete=athlete, source=SessionSource.WEB, **data)
+        except ValidationError as error:
+            form.add_error(None, _for_form(error, form))
+        else:
+            messages.success(request, "Session logged.")
+            return redirect("athlete", athlete_id=athlete.pk)
+    return render(
+        request,
+        "athletes/session_form.html",
+        {"form": form, "athlete": athlete, "title": "Log a session"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, athlete_id: int, session_id: int) -> HttpResponse:
+    """Correct a logged session (e.g. add the next-morning pain the athlete phoned in)."""
+    athlete = athlete_for_user(request.user, athlete_id)
+    session = get_object_or_404(SessionLog, pk=session_id, athlete=athlete)
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.session_log_update(session=SessionLog.objects.get(pk=session.pk), **data)
+        except ValidationError as error:
+            form.add_error(None, _for_form(error, form))
+        else:
+            messages.success(request, "Session corrected.")
+            return redirect("athlete", athlete_id=athlete.pk)
+    return render(
+        request,
+        "athletes/session_form.html",
+        {"form": form, "athlete": athlete, "session": session, "title": "Correct a session"},
     )
