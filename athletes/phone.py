@@ -2,25 +2,69 @@
 
 The link's token is exchanged for a session on first open and leaves the address bar at
 once (redirect). Every phone request re-checks the link, so revoking it or letting it
-expire ends phones already signed in with it.
+expire ends phones already signed in with it. A phone session reaches only its own
+athlete's pages under /m/ (``PhoneScopeMiddleware``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
+import uuid
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from athletes.models import AthleteStatus, DeviceLink
-from athletes.services import device_link_token_hash
+from athletes import services
+from athletes.models import (
+    RUNNING_TYPES,
+    Athlete,
+    AthleteStatus,
+    DeviceLink,
+    PainContext,
+    SessionLog,
+    SessionSource,
+)
+from progressions.rules import SuggestedSession
+from progressions.rules.protocol import (
+    DEFAULT_LADDER,
+    Activity,
+    Intensity,
+    Surface,
+    Terrain,
+    stage_definition,
+)
 from progressions.selectors import athlete_progression
 
 SESSION_KEY = "phone_device_link_id"
+PHONE_PREFIX = "/m/"
+OPEN_RATE_LIMIT = 20  # link opens a minute from one address: enough for any real phone
+
+PAIN_WORDS = {
+    0: "none",
+    1: "barely",
+    2: "mild",
+    3: "uncomfortable",
+    4: "moderate",
+    5: "distracting",
+    6: "distressing",
+    7: "hard to ignore",
+    8: "intense",
+    9: "severe",
+    10: "worst imaginable",
+}
 
 
 def _no_referrer(response: HttpResponse) -> HttpResponse:
@@ -35,13 +79,28 @@ def _refused(request: HttpRequest, status: int) -> HttpResponse:
     )
 
 
+def _too_many_opens(request: HttpRequest) -> bool:
+    from django.core.cache import cache
+
+    key = f"phone-open:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=60)
+    try:
+        return cache.incr(key) > OPEN_RATE_LIMIT
+    except ValueError:  # expired between add and incr
+        return False
+
+
 @never_cache
 @require_GET
 def open_link(request: HttpRequest, token: str) -> HttpResponse:
     """Exchange a link token for a phone session and drop the token from the address bar."""
+    if _too_many_opens(request):
+        return _no_referrer(
+            render(request, "athletes/phone/link_refused.html", {"slow_down": True}, status=429)
+        )
     link = (
         DeviceLink.objects.select_related("athlete")
-        .filter(token_hash=device_link_token_hash(token))
+        .filter(token_hash=services.device_link_token_hash(token))
         .first()
     )
     if link is None:
@@ -51,6 +110,11 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
         return _refused(request, 410)
     request.session.cycle_key()
     request.session[SESSION_KEY] = link.pk
+    if not request.user.is_authenticated:
+        # Signed in for as long as the link lasts (not the default two weeks): the app
+        # installed on the home screen opens at /m/, with no link to tap again. A day
+        # more, so a phone back after the link expired is told so (410), not "unknown".
+        request.session.set_expiry(link.expires_at + dt.timedelta(days=1))
     DeviceLink.objects.filter(pk=link.pk).update(last_opened_at=now)
     return _no_referrer(redirect("phone:home"))
 
@@ -71,20 +135,285 @@ def phone_login_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
         if not link.is_usable(timezone.now()) or link.athlete.status == AthleteStatus.DISCHARGED:
             return _refused(request, 410)
         request.phone_athlete = link.athlete  # type: ignore[attr-defined]
-        return _no_referrer(view(request, *args, **kwargs))
+        # No token in these addresses: the site-wide "same-origin" policy is kept, since
+        # under "no-referrer" Chromium posts forms with "Origin: null" and CSRF refuses them.
+        return view(request, *args, **kwargs)
 
     return wrapped
+
+
+class PhoneScopeMiddleware:
+    """A phone session (no PT logged in) reaches nothing outside /m/ and static files."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            SESSION_KEY in request.session
+            and not request.user.is_authenticated
+            and not request.path.startswith((PHONE_PREFIX, settings.STATIC_URL, "/static/"))
+        ):
+            raise Http404("Not a phone page.")
+        return self.get_response(request)
+
+
+# --- Plain-words helpers ----------------------------------------------------------------
+
+
+def describe_suggestion(s: SuggestedSession) -> str:
+    """Return the session in plain words: "Uphill treadmill walk, 35 min at 8%"."""
+    terrain = {"uphill": "Uphill", "flat": "Flat", "rolling": "Rolling", "downhill": "Downhill"}
+    activity = {
+        "walk": "walk",
+        "walk_run": "walk–run",
+        "run": "run",
+        "cross_training": "cross-training",
+        "strength": "strength session",
+    }[str(s.activity)]
+    surface = f" {s.surface!s}" if s.surface and s.surface != Surface.OTHER else ""
+    words = f"{terrain.get(str(s.terrain), '')}{surface} {activity}".strip()
+    words = words[0].upper() + words[1:]
+    text = f"{words}, {s.duration_min} min"
+    if s.incline_percent:
+        text += f" at {s.incline_percent.normalize():f}%"
+    if s.run_interval_sec and s.walk_interval_sec:
+        text += f" (run {_seconds(s.run_interval_sec)} / walk {_seconds(s.walk_interval_sec)}"
+        text += f" × {s.repeats})" if s.repeats else ")"
+    if s.intensity and s.intensity != Intensity.EASY:
+        text += f", {s.intensity!s}"
+    return text
+
+
+def _seconds(value: int) -> str:
+    return f"{value // 60} min" if value % 60 == 0 else f"{value} s"
+
+
+def _morning_question(athlete: Athlete, today: dt.date) -> SessionLog | None:
+    """Return yesterday's (or the day before's) running session still waiting for its answer."""
+    return (
+        SessionLog.objects.filter(
+            athlete=athlete,
+            activity__in=RUNNING_TYPES,
+            pain_next_morning__isnull=True,
+            date__gte=today - dt.timedelta(days=2),
+            date__lt=today,
+        )
+        .order_by("-date", "-id")
+        .first()
+    )
+
+
+# --- Pages ------------------------------------------------------------------------------
 
 
 @never_cache
 @require_GET
 @phone_login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Greet the athlete with today's suggested session and their target cadence."""
-    athlete = request.phone_athlete  # type: ignore[attr-defined]
-    progression = athlete_progression(athlete)
+    """Greet the athlete: the morning question first, then today's suggested session."""
+    athlete: Athlete = request.phone_athlete  # type: ignore[attr-defined]
+    today = athlete.clinic.today()
+    progression = athlete_progression(athlete, today=today)
+    morning = _morning_question(athlete, today)
+    recent = SessionLog.objects.filter(athlete=athlete).order_by("-date", "-id")[:3]
     return render(
         request,
         "athletes/phone/home.html",
-        {"athlete": athlete, "progression": progression},
+        {
+            "athlete": athlete,
+            "progression": progression,
+            "suggestion_words": describe_suggestion(progression.suggested_next_session),
+            "morning": morning,
+            "recent": recent,
+            "ladder": DEFAULT_LADDER,
+            "current_order": stage_definition(athlete.stage).order,
+            "pain_scale": PAIN_WORDS.items(),
+            "checked_in_today": athlete.pain_scores.filter(date=today).exists(),
+        },
     )
+
+
+class PhoneSessionForm(forms.ModelForm):
+    """The thumb form: chips and steppers post the same fields as the API."""
+
+    client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = SessionLog
+        fields = [
+            "date",
+            "activity",
+            "terrain",
+            "surface",
+            "incline_percent",
+            "duration_min",
+            "run_interval_sec",
+            "walk_interval_sec",
+            "repeats",
+            "intensity",
+            "cadence_spm",
+            "pain_during",
+            "pain_after",
+            "stopped_early",
+            "notes",
+        ]
+
+
+def _initial_from(s: SuggestedSession, today: dt.date) -> dict[str, Any]:
+    return {
+        "date": today,
+        "activity": str(s.activity),
+        "terrain": str(s.terrain) if s.terrain else "",
+        "surface": str(s.surface) if s.surface else "",
+        "incline_percent": s.incline_percent,
+        "duration_min": s.duration_min,
+        "run_interval_sec": s.run_interval_sec,
+        "walk_interval_sec": s.walk_interval_sec,
+        "repeats": s.repeats,
+        "intensity": str(s.intensity) if s.intensity else "",
+        "client_id": uuid.uuid4(),
+    }
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@phone_login_required
+def log_session(request: HttpRequest) -> HttpResponse:
+    """Log a session: pre-filled with today's suggestion, so saving it is three taps."""
+    athlete: Athlete = request.phone_athlete  # type: ignore[attr-defined]
+    today = athlete.clinic.today()
+    if request.method == "POST":
+        form = PhoneSessionForm(request.POST, instance=SessionLog(athlete=athlete))
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in PhoneSessionForm.Meta.fields}
+            try:
+                session, created = services.session_log_create_once(
+                    athlete=athlete,
+                    client_id=form.cleaned_data["client_id"],
+                    source=SessionSource.PHONE,
+                    **data,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if _wants_json(request):
+                    return JsonResponse(
+                        {"id": session.pk, "created": created}, status=201 if created else 200
+                    )
+                return redirect(f"{reverse('phone:home')}?saved=1")
+        if _wants_json(request):
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    else:
+        progression = athlete_progression(athlete, today=today)
+        form = PhoneSessionForm(initial=_initial_from(progression.suggested_next_session, today))
+    return render(
+        request,
+        "athletes/phone/log.html",
+        {
+            "athlete": athlete,
+            "form": form,
+            "today": today,
+            "activities": Activity.choices(),
+            "terrains": Terrain.choices(),
+            "surfaces": Surface.choices(),
+            "intensities": Intensity.choices(),
+            "pain_scale": list(PAIN_WORDS.items()),
+        },
+    )
+
+
+@require_POST
+@phone_login_required
+def morning_answer(request: HttpRequest) -> HttpResponse:
+    """Store the next-morning pain of yesterday's session."""
+    athlete: Athlete = request.phone_athlete  # type: ignore[attr-defined]
+    session = SessionLog.objects.filter(
+        athlete=athlete, pk=request.POST.get("session") or 0
+    ).first()
+    if session is None:
+        raise Http404("No such session.")
+    try:
+        services.session_log_update(session=session, pain_next_morning=_score(request))
+    except (ValidationError, ValueError):
+        return redirect(f"{reverse('phone:home')}?error=morning")
+    return redirect(f"{reverse('phone:home')}?saved=morning")
+
+
+@require_POST
+@phone_login_required
+def check_in(request: HttpRequest) -> HttpResponse:
+    """Record a rest-day pain check-in."""
+    athlete: Athlete = request.phone_athlete  # type: ignore[attr-defined]
+    try:
+        services.pain_score_create(
+            athlete=athlete,
+            date=athlete.clinic.today(),
+            score=_score(request),
+            context=PainContext.REST,
+        )
+    except (ValidationError, ValueError):
+        return redirect(f"{reverse('phone:home')}?error=checkin")
+    return redirect(f"{reverse('phone:home')}?saved=checkin")
+
+
+def _score(request: HttpRequest) -> int:
+    score = int(request.POST.get("score", ""))
+    if not 0 <= score <= 10:
+        raise ValueError(score)
+    return score
+
+
+@require_GET
+@phone_login_required
+def metronome(request: HttpRequest) -> HttpResponse:
+    """A metronome at the athlete's target cadence."""
+    athlete: Athlete = request.phone_athlete  # type: ignore[attr-defined]
+    return render(request, "athletes/phone/metronome.html", {"athlete": athlete})
+
+
+# --- Installable web app ------------------------------------------------------------------
+
+
+@require_GET
+def manifest(request: HttpRequest) -> JsonResponse:
+    """The web app manifest: the phone pages install like an app."""
+    return JsonResponse(
+        {
+            "name": "ITB Rehab",
+            "short_name": "ITB Rehab",
+            "start_url": reverse("phone:home"),
+            "scope": PHONE_PREFIX,
+            "display": "standalone",
+            "background_color": "#f5f7f9",
+            "theme_color": "#1f6f8b",
+            "icons": [{"src": static("favicon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+        },
+        content_type="application/manifest+json",
+    )
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, served under /m/ so its scope covers the phone pages."""
+    shell = [
+        reverse("phone:home"),
+        reverse("phone:log"),
+        reverse("phone:metronome"),
+        static("css/phone.css"),
+        static("js/phone.js"),
+        static("js/metronome.js"),
+        static("favicon.svg"),
+    ]
+    worker = (settings.BASE_DIR / "static" / "js" / "phone-sw.js").read_text()
+    # A new release (new static hashes or a new worker) gets a new cache.
+    version = hashlib.sha256(json.dumps([shell, worker]).encode()).hexdigest()[:12]
+    body = f"const SHELL = {json.dumps(shell)};\nconst VERSION = {json.dumps(version)};\n{worker}"
+    response = HttpResponse(body, content_type="text/javascript")
+    response["Service-Worker-Allowed"] = PHONE_PREFIX
+    response["Cache-Control"] = "no-cache"
+    return response
