@@ -115,3 +115,51 @@ class StageReview(models.Model):
     @property
     def is_open(self) -> bool:
         return not self.decision
+
+
+class DispatchStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+
+
+class ReminderDispatch(models.Model):
+    """This week's stage-review email to one therapist: a row claimed before sending.
+
+    The unique (therapist, week) pair makes "one email per therapist per week" a database
+    fact; the status moves pending → sending (claimed, with a lease) → sent. A claim whose
+    lease ran out (the worker died) is taken again by the next sweep.
+    """
+
+    Status = DispatchStatus
+
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reminder_dispatches"
+    )
+    # Monday of the ISO week in the clinic's time zone.
+    week_start = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=DispatchStatus.choices, default=DispatchStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-week_start", "therapist_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["therapist", "week_start"],
+                name="reminderdispatch_one_per_therapist_per_week",
+            ),
+            choices_check("reminderdispatch", "status", DispatchStatus.choices),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="reminderdispatch_sent_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review email to {self.therapist} for week of {self.week_start}: {self.status}"

@@ -1,0 +1,40 @@
+"""Celery tasks for the weekly stage review: thin interfaces over ``progressions.reminders``."""
+
+from __future__ import annotations
+
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+
+from progressions import reminders
+
+
+@shared_task(ignore_result=True)
+def sweep_stage_review_reminders() -> int:
+    """Queue one send task per therapist due this week; return how many were queued.
+
+    Runs every hour from beat: a missed hour (beat down, a deploy) is caught up by the
+    next sweep of the same week.
+    """
+    ids = reminders.due_dispatches()
+    for dispatch_id in ids:
+        transaction.on_commit(lambda pk=dispatch_id: send_stage_review_reminder.delay(pk))
+    return len(ids)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=settings.REMINDER_RETRY_BACKOFF_SECONDS,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=8,
+    ignore_result=True,
+)
+def send_stage_review_reminder(self: object, dispatch_id: int) -> bool:
+    """Send one therapist's weekly email unless it is sent or claimed by a live worker."""
+    return reminders.send_dispatch(dispatch_id)

@@ -1,0 +1,1 @@
+"""Test-only helpers that real subprocesses import (email backends set through EMAIL_BACKEND)."""
