@@ -216,7 +216,7 @@ def home(request: HttpRequest) -> HttpResponse:
     today = athlete.clinic.today()
     progression = athlete_progression(athlete, today=today)
     morning = _morning_question(athlete, today)
-    recent = SessionLog.objects.filter(athlete=athlete).order_by("-date", "-id")[:3]
+    recent = list(SessionLog.objects.filter(athlete=athlete).order_by("-date", "-id")[:3])
     return render(
         request,
         "athletes/phone/home.html",
@@ -229,7 +229,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "ladder": DEFAULT_LADDER,
             "current_order": stage_definition(athlete.stage).order,
             "pain_scale": PAIN_WORDS.items(),
-            "checked_in_today": athlete.pain_scores.filter(date=today).exists(),
+            # A rest-day check-in makes no sense once today's session is logged.
+            "ask_check_in": not morning
+            and not any(s.date == today for s in recent)
+            and not athlete.pain_scores.filter(date=today).exists(),
         },
     )
 

@@ -13,7 +13,9 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from athletes.models import (
@@ -211,3 +213,18 @@ def session_log_create_once(
         if client_id is None or existing is None:
             raise
         return existing, False
+
+
+def device_link_email(*, link: DeviceLink, url: str) -> bool:
+    """Email the phone link to the athlete, if they have an address; return whether sent."""
+    athlete = link.athlete
+    if not athlete.email:
+        return False
+    context = {"athlete": athlete, "url": url, "link": link, "therapist": link.created_by}
+    send_mail(
+        subject=f"Your ITB Rehab link from {link.created_by.get_full_name() or 'your PT'}",
+        message=render_to_string("emails/device_link.txt", context),
+        from_email=None,
+        recipient_list=[athlete.email],
+    )
+    return True

@@ -97,7 +97,8 @@ def _chart_data(sessions: list[SessionLog], athlete: Athlete, today: dt.date) ->
     # From the first week with a session (at least 4 weeks), so a new athlete's chart
     # is not mostly empty weeks.
     first = min((s.date for s in ordered), default=today)
-    span = min(CHART_WEEKS, max(4, (monday - first).days // 7 + 1))
+    first_monday = first - dt.timedelta(days=first.weekday())
+    span = min(CHART_WEEKS, max(4, (monday - first_monday).days // 7 + 1))
     weeks = [monday - dt.timedelta(weeks=n) for n in range(span - 1, -1, -1)]
     minutes: dict[str, list[int]] = {a.value: [0] * len(weeks) for a in Activity}
     for s in ordered:
@@ -242,6 +243,9 @@ def athlete_link_create(request: HttpRequest, athlete_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("athlete", athlete_id=athlete.pk)
+    url = request.build_absolute_uri(reverse("phone:open", kwargs={"token": new_link[1]}))
+    if services.device_link_email(link=new_link[0], url=url):
+        messages.success(request, f"The link was also emailed to {athlete.email}.")
     return _athlete_page(request, athlete, new_link=new_link)
 
 

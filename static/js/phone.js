@@ -25,11 +25,64 @@
     var items = readOutbox();
     var waiting = items.filter(function (i) { return !i.error; }).length;
     var failed = items.filter(function (i) { return i.error; });
-    var text = [];
-    if (waiting) text.push(waiting + (waiting === 1 ? " session is" : " sessions are") + " saved on this phone, waiting to send.");
-    failed.forEach(function (i) { text.push("Not saved (" + i.fields.date + "): " + i.error); });
-    box.textContent = text.join(" ");
-    box.hidden = text.length === 0;
+    box.textContent = "";
+    if (waiting) {
+      var p = document.createElement("p");
+      p.textContent = waiting + (waiting === 1 ? " session is" : " sessions are") + " saved on this phone, waiting to send.";
+      box.appendChild(p);
+    }
+    // A session the server refused is never dropped silently: fix it or discard it.
+    failed.forEach(function (item) {
+      var row = document.createElement("p");
+      row.className = "outbox-failed";
+      row.textContent = "Not saved (" + item.fields.date + "): " + item.error + " ";
+      var fix = document.createElement("a");
+      fix.href = item.url;
+      fix.className = "outbox-fix";
+      fix.textContent = "Fix it";
+      fix.addEventListener("click", function () {
+        sessionStorage.setItem(FIX, JSON.stringify(item.fields));
+        removeFromOutbox(item);
+      });
+      var discard = document.createElement("button");
+      discard.type = "button";
+      discard.className = "outbox-discard";
+      discard.textContent = "Discard";
+      discard.addEventListener("click", function () {
+        if (window.confirm("Discard this session? It has not been saved.")) removeFromOutbox(item);
+      });
+      row.appendChild(fix);
+      row.appendChild(document.createTextNode(" · "));
+      row.appendChild(discard);
+      box.appendChild(row);
+    });
+    box.hidden = !waiting && !failed.length;
+  }
+
+  var FIX = "itbrehab-fix";
+  function removeFromOutbox(item) {
+    writeOutbox(readOutbox().filter(function (i) { return i.fields.client_id !== item.fields.client_id; }));
+  }
+
+  // Put a refused session back into the form, as the athlete entered it.
+  function restore(form) {
+    var saved = sessionStorage.getItem(FIX);
+    if (!saved) return;
+    sessionStorage.removeItem(FIX);
+    var fields = JSON.parse(saved);
+    Object.keys(fields).forEach(function (name) {
+      if (name === "client_id" || name === "csrfmiddlewaretoken") return;
+      form.querySelectorAll("[name='" + name + "']").forEach(function (input) {
+        if (input.type === "radio") input.checked = input.value === fields[name];
+        else if (input.type === "checkbox") input.checked = true;
+        else input.value = fields[name];
+      });
+    });
+    var note = document.createElement("p");
+    note.className = "form-errors";
+    note.setAttribute("role", "alert");
+    note.textContent = "This session was not saved. Check it and save again.";
+    form.insertBefore(note, form.firstChild);
   }
 
   // A weak signal can leave a request hanging for minutes: give up after SEND_TIMEOUT_MS
@@ -90,6 +143,7 @@
   function setUpLogForm(form) {
     var idField = form.querySelector("input[name=client_id]");
     if (idField) idField.value = uuid4();  // a cached page must never reuse one
+    restore(form);
 
     // Offline, the service worker shows the log page as it was cached, maybe days ago:
     // a date still at that day's "today" becomes today, or the session lands on the wrong day.
@@ -115,7 +169,19 @@
       var running = !checked || ["walk", "walk_run", "run"].indexOf(checked.value) >= 0;
       form.querySelectorAll(".running-only").forEach(function (el) { el.hidden = !running; });
     }
-    form.querySelectorAll("input[name=activity]").forEach(function (el) { el.addEventListener("change", toggleRunning); });
+    // Intervals belong to walk–runs only: switching away clears them rather than leaving
+    // numbers the server will refuse.
+    function clearIntervals(event) {
+      if (event.target.value === "walk_run") return;
+      ["run_interval_sec", "walk_interval_sec", "repeats"].forEach(function (name) {
+        var input = form.querySelector("[name=" + name + "]");
+        if (input) input.value = "";
+      });
+    }
+    form.querySelectorAll("input[name=activity]").forEach(function (el) {
+      el.addEventListener("change", toggleRunning);
+      el.addEventListener("change", clearIntervals);
+    });
     toggleRunning();
 
     form.addEventListener("submit", function (event) {

@@ -418,3 +418,13 @@ def test_the_query_count_does_not_grow_with_sessions(
     # The last 12 weeks (days 0 to 84) of the 2,000.
     listed = SessionLog.objects.filter(athlete=athlete, date__gte=days_ago(84)).count()
     assert html_2000.count('<tr id="session-') == listed > 10
+
+
+def test_the_minutes_chart_starts_with_the_week_of_the_first_session(athlete: Athlete) -> None:
+    from athletes.views import _chart_data
+
+    tuesday = dt.date(2026, 2, 10)  # five weeks before Wednesday 11 March
+    sessions = [SessionLog(athlete=athlete, date=tuesday, activity="walk", duration_min=30)]
+    data = _chart_data(sessions, athlete, TODAY)
+    assert data["weeks"][0] == "2026-02-09"  # that Tuesday's Monday
+    assert data["minutes"]["Walk"][0] == 30

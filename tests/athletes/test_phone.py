@@ -486,6 +486,13 @@ def test_a_rest_day_check_in_stores_a_rest_pain_score(
     assert "Rest day?" not in page
 
 
+def test_no_rest_day_check_in_is_asked_once_todays_session_is_logged(
+    athlete_client: Client, athlete: Athlete
+) -> None:
+    SessionLogFactory(athlete=athlete, date=TODAY, pain_next_morning=None)
+    assert "Rest day?" not in athlete_client.get("/m/").content.decode()
+
+
 def test_a_bad_check_in_stores_nothing(athlete_client: Client) -> None:
     response = athlete_client.post("/m/check-in/", {"score": "12"})
 

@@ -709,6 +709,28 @@ def test_a_new_phone_link_is_shown_once_with_its_qr_code(
     assert phone.get(url.removeprefix("http://testserver")).status_code == 302
 
 
+def test_a_new_phone_link_is_emailed_to_an_athlete_with_an_address(
+    pt: Client, athlete: Athlete, mailoutbox: list
+) -> None:
+    Athlete.objects.filter(pk=athlete.pk).update(email="sam@example.org")
+
+    html = html_of(pt.post(f"/athletes/{athlete.pk}/links/"))
+
+    url = re.search(r'value="(http://testserver/m/link/[\w-]+/)"', html).group(1)
+    [email] = mailoutbox
+    assert email.to == ["sam@example.org"]
+    assert url in email.body
+    assert "also emailed to sam@example.org" in html
+
+
+def test_no_email_goes_out_for_an_athlete_without_an_address(
+    pt: Client, athlete: Athlete, mailoutbox: list
+) -> None:
+    Athlete.objects.filter(pk=athlete.pk).update(email="")
+    assert pt.post(f"/athletes/{athlete.pk}/links/").status_code == 200
+    assert mailoutbox == []
+
+
 def test_a_revoked_link_answers_410(pt: Client, athlete: Athlete, therapist: User) -> None:
     link, token = services.device_link_create(athlete=athlete, created_by=therapist)
 

@@ -400,3 +400,50 @@ def test_every_phone_page_fits_the_phone_width(
     expect(page.get_by_role("button", name="Stop")).to_have_attribute("aria-pressed", "true")
     assert page.evaluate(fits), "metronome"
     assert js_errors == []
+
+
+def test_a_session_refused_after_going_offline_can_be_fixed_and_saved(
+    phone: BrowserContext, phone_page: Page, athlete: Athlete
+) -> None:
+    page = phone_page
+    open_link(page, athlete)
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    page.get_by_role("link", name="Log today's session").tap()
+    expect(page.get_by_role("heading", name="Log a session")).to_be_visible()
+
+    # Offline there is no check on the phone: the forgotten pain score is only refused
+    # by the server once the phone is back online.
+    phone.set_offline(True)
+    page.locator("input[name=duration_min]").fill("35")
+    page.get_by_role("button", name="Save session").tap()
+    expect(page).to_have_url(re.compile(r"/m/\?saved=offline$"))
+    phone.set_offline(False)
+    page.reload()
+
+    refused = page.locator(".outbox-failed")
+    expect(refused).to_contain_text("Not saved")
+    assert SessionLog.objects.count() == 0
+    refused.get_by_role("link", name="Fix it").tap()
+
+    # What the athlete entered comes back in the form, to be completed and saved.
+    expect(page.get_by_role("alert")).to_contain_text("was not saved")
+    expect(page.locator("input[name=duration_min]")).to_have_value("35")
+    pain_button(page, "pain_during", 2).tap()
+    page.get_by_role("button", name="Save session").tap()
+    expect(page.get_by_text("Session saved. Thank you!")).to_be_visible()
+    expect(page.locator("#outbox")).to_be_hidden()
+    session = SessionLog.objects.get()
+    assert (session.duration_min, session.pain_during) == (35, 2)
+
+
+def test_switching_away_from_walk_run_clears_the_intervals(
+    phone_page: Page, athlete: Athlete
+) -> None:
+    page = phone_page
+    open_link(page, athlete)
+    page.goto("/m/log/")
+    page.locator("label.chip:has(input[value=walk_run])").tap()
+    page.locator("summary").tap()
+    page.locator("input[name=repeats]").fill("8")
+    page.locator("label.chip:has(input[value=run])").tap()
+    expect(page.locator("input[name=repeats]")).to_have_value("")
