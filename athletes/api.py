@@ -25,7 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from athletes import services
-from athletes.models import Athlete, DeviceLink, PainScore, SessionLog
+from athletes.models import SESSION_INPUT_FIELDS, Athlete, DeviceLink, PainScore, SessionLog
 from athletes.selectors import (
     athlete_for_user,
     athletes_for_user,
@@ -229,24 +229,7 @@ class SessionLogSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "athlete",
-            "date",
-            "activity",
-            "terrain",
-            "surface",
-            "incline_percent",
-            "duration_min",
-            "distance_km",
-            "run_interval_sec",
-            "walk_interval_sec",
-            "repeats",
-            "intensity",
-            "cadence_spm",
-            "pain_before",
-            "pain_during",
-            "pain_after",
-            "pain_next_morning",
-            "stopped_early",
-            "notes",
+            *SESSION_INPUT_FIELDS,
             "source",
             "client_id",
             "changed_variables",

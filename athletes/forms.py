@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 
-from athletes.models import Athlete, SessionLog
+from athletes.models import SESSION_INPUT_FIELDS, Athlete, SessionLog
 from itbrehab.accounts.models import User
 from progressions.rules.protocol import DEFAULT_LADDER, Recommendation, StageCode, stage_definition
 
@@ -85,26 +85,7 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = SessionLog
-        fields = [
-            "date",
-            "activity",
-            "terrain",
-            "surface",
-            "incline_percent",
-            "duration_min",
-            "distance_km",
-            "run_interval_sec",
-            "walk_interval_sec",
-            "repeats",
-            "intensity",
-            "cadence_spm",
-            "pain_before",
-            "pain_during",
-            "pain_after",
-            "pain_next_morning",
-            "stopped_early",
-            "notes",
-        ]
+        fields = SESSION_INPUT_FIELDS
         widgets = {"date": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 2})}
         labels = {
             "incline_percent": "Incline (%)",

@@ -372,6 +372,30 @@ class SessionLog(models.Model):
             raise ValidationError(errors)
 
 
+# What a person or a clinic system enters about a session, in form order: the API, the
+# PT's form and the phone form all offer these (the phone a thumb-sized subset).
+SESSION_INPUT_FIELDS = (
+    "date",
+    "activity",
+    "terrain",
+    "surface",
+    "incline_percent",
+    "duration_min",
+    "distance_km",
+    "run_interval_sec",
+    "walk_interval_sec",
+    "repeats",
+    "intensity",
+    "cadence_spm",
+    "pain_before",
+    "pain_during",
+    "pain_after",
+    "pain_next_morning",
+    "stopped_early",
+    "notes",
+)
+
+
 class PainContext(models.TextChoices):
     MORNING = "morning", "Morning"
     REST = "rest", "At rest"

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from athletes import services
 from athletes.models import (
     RUNNING_TYPES,
+    SESSION_INPUT_FIELDS,
     Athlete,
     AthleteStatus,
     DeviceLink,
@@ -237,6 +238,10 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Asked elsewhere (pain next morning, on the home page) or not at all on a phone.
+PHONE_OMITS = frozenset({"distance_km", "pain_before", "pain_next_morning"})
+
+
 class PhoneSessionForm(forms.ModelForm):
     """The thumb form: chips and steppers post the same fields as the API."""
 
@@ -244,23 +249,8 @@ class PhoneSessionForm(forms.ModelForm):
 
     class Meta:
         model = SessionLog
-        fields = [
-            "date",
-            "activity",
-            "terrain",
-            "surface",
-            "incline_percent",
-            "duration_min",
-            "run_interval_sec",
-            "walk_interval_sec",
-            "repeats",
-            "intensity",
-            "cadence_spm",
-            "pain_during",
-            "pain_after",
-            "stopped_early",
-            "notes",
-        ]
+        # The PT's fields less what a phone never asks right after a run.
+        fields = [f for f in SESSION_INPUT_FIELDS if f not in PHONE_OMITS]
 
 
 def _initial_from(s: SuggestedSession, today: dt.date) -> dict[str, Any]:
