@@ -17,8 +17,12 @@ $(BIN)/.installed: $(LOCK)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
 	touch $@
 
+# Local defaults for manage.py commands typed by hand (git-ignored, never deployed).
+.env:
+	printf '# Local development only: never deploy this file.\nDEBUG=true\n' > $@
+
 ## install: build .venv from the pinned, hashed lock file
-install: $(BIN)/.installed
+install: $(BIN)/.installed .env
 
 ## run: migrate, load the demo clinic, serve on 127.0.0.1:8000 with a Celery worker and beat
 run: install

@@ -22,6 +22,10 @@ from progressions.rules import protocol  # pure Python: the API's enum names
 env = environ.Env()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# A local checkout's defaults (``make install`` writes DEBUG=true there); real environment
+# variables always win, and production images carry no .env.
+if (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # Local state of the embedded defaults (SQLite file, broker folders, outgoing mail).
 VAR_DIR = Path(env.str("ITBREHAB_VAR_DIR", default=str(BASE_DIR / "var")))
 
