@@ -116,7 +116,9 @@ def test_a_pt_triages_reviews_and_decides(
         assert box is not None
         assert box["width"] > 0
         assert box["height"] > 0
-        page.wait_for_function(f"() => !!Chart.getChart(document.getElementById('{canvas}'))")
+        page.wait_for_function(
+            f"() => !!window.Chart && !!Chart.getChart(document.getElementById('{canvas}'))"
+        )
 
     # Record the advance: the ladder moves and the history names who decided.
     decision = page.locator("section[aria-labelledby=decision-h]")
