@@ -11,7 +11,6 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -26,6 +25,7 @@ from rest_framework.response import Response
 
 from athletes import services
 from athletes.models import SESSION_INPUT_FIELDS, Athlete, DeviceLink, PainScore, SessionLog
+from athletes.phone import link_url
 from athletes.selectors import (
     athlete_for_user,
     athletes_for_user,
@@ -36,6 +36,19 @@ from itbrehab.accounts.models import User
 from itbrehab.api_errors import FILTER_ERRORS, READ_ERRORS, WRITE_ERRORS, errors
 from progressions.rules.protocol import Recommendation, StageCode
 from progressions.selectors import progressions_for_athletes
+
+
+class AthleteScopedMixin:
+    """Resolve ``athlete_pk`` through the clinic-scoped access helper (404 if not yours)."""
+
+    kwargs: dict[str, Any]
+    request: Request
+
+    def get_athlete(self) -> Athlete:
+        if not hasattr(self, "_athlete"):
+            self._athlete = athlete_for_user(self.request.user, self.kwargs["athlete_pk"])
+        return self._athlete
+
 
 # --- Athletes -------------------------------------------------------------------------
 
@@ -269,18 +282,13 @@ class SessionFilter(django_filters.FilterSet):
 @extend_schema(tags=["sessions"])
 @extend_schema_view(list=extend_schema(responses={200: SessionLogSerializer, **FILTER_ERRORS}))
 class AthleteSessionViewSet(
-    mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    AthleteScopedMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     """An athlete's sessions, newest first; POST logs one (``client_id`` makes it safe to retry)."""
 
     serializer_class = SessionLogSerializer
     filterset_class = SessionFilter
     queryset = SessionLog.objects.none()  # for the schema; get_queryset scopes it
-
-    def get_athlete(self) -> Athlete:
-        if not hasattr(self, "_athlete"):
-            self._athlete = athlete_for_user(self.request.user, self.kwargs["athlete_pk"])
-        return self._athlete
 
     def get_queryset(self) -> QuerySet[SessionLog]:
         return SessionLog.objects.filter(athlete=self.get_athlete()).order_by("-date", "-id")
@@ -352,16 +360,13 @@ class PainScoreSerializer(serializers.ModelSerializer):
     list=extend_schema(responses={200: PainScoreSerializer, **READ_ERRORS}),
     create=extend_schema(responses={201: PainScoreSerializer, **WRITE_ERRORS}),
 )
-class PainScoreViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class PainScoreViewSet(
+    AthleteScopedMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     """Daily pain check-ins outside sessions (they count toward the weekly pain trend)."""
 
     serializer_class = PainScoreSerializer
     queryset = PainScore.objects.none()  # for the schema; get_queryset scopes it
-
-    def get_athlete(self) -> Athlete:
-        if not hasattr(self, "_athlete"):
-            self._athlete = athlete_for_user(self.request.user, self.kwargs["athlete_pk"])
-        return self._athlete
 
     def get_queryset(self) -> QuerySet[PainScore]:
         return PainScore.objects.filter(athlete=self.get_athlete()).order_by("-date", "-id")
@@ -410,25 +415,15 @@ class DeviceLinkSerializer(serializers.ModelSerializer):
         return "active" if link.is_usable(timezone.now()) else "expired"
 
 
-def device_link_url(request: Request, token: str) -> str:
-    """Return the absolute phone address that opens with ``token``."""
-    return request.build_absolute_uri(reverse("phone:open", kwargs={"token": token}))
-
-
 @extend_schema(tags=["device links"])
 @extend_schema_view(list=extend_schema(responses={200: DeviceLinkSerializer, **READ_ERRORS}))
 class AthleteDeviceLinkViewSet(
-    mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    AthleteScopedMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     """Phone links of one athlete: POST creates one (its URL is shown only in that answer)."""
 
     serializer_class = DeviceLinkSerializer
     queryset = DeviceLink.objects.none()  # for the schema; get_queryset scopes it
-
-    def get_athlete(self) -> Athlete:
-        if not hasattr(self, "_athlete"):
-            self._athlete = athlete_for_user(self.request.user, self.kwargs["athlete_pk"])
-        return self._athlete
 
     def get_queryset(self) -> QuerySet[DeviceLink]:
         return DeviceLink.objects.filter(athlete=self.get_athlete())
@@ -447,7 +442,7 @@ class AthleteDeviceLinkViewSet(
         )
         body = {
             "id": link.pk,
-            "url": device_link_url(request, token),
+            "url": link_url(request, token),
             "expires_at": link.expires_at,
         }
         return Response(DeviceLinkCreatedSerializer(body).data, status=status.HTTP_201_CREATED)

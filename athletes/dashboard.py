@@ -11,9 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import IntEnum
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q
 
-from athletes.models import Athlete, AthleteStatus, SessionLog
+from athletes.models import Athlete, AthleteStatus
+from athletes.selectors import with_last_session
 from itbrehab.accounts.models import User
 from progressions.models import StageReview
 from progressions.rules import Progression
@@ -83,16 +84,6 @@ SORTS = {
 }
 
 
-def _with_last_session(athletes: QuerySet[Athlete]) -> QuerySet[Athlete]:
-    latest = SessionLog.objects.filter(athlete=OuterRef("pk")).order_by("-date", "-id")
-    return athletes.annotate(
-        last_session_date=Subquery(latest.values("date")[:1]),
-        last_pain_during=Subquery(latest.values("pain_during")[:1]),
-        last_pain_after=Subquery(latest.values("pain_after")[:1]),
-        last_pain_next_morning=Subquery(latest.values("pain_next_morning")[:1]),
-    )
-
-
 def _review_state(today: dt.date, due: dt.date, reviewed: bool) -> ReviewState:
     if reviewed:
         return ReviewState.REVIEWED
@@ -120,7 +111,7 @@ def dashboard_rows(
         athletes = athletes.filter(stage=stage)
     for word in text.split():
         athletes = athletes.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-    athletes = list(_with_last_session(athletes))
+    athletes = list(with_last_session(athletes))
     progressions = progressions_for_athletes(athletes, today=today)
     week_start, due = review_week(today, clinic.review_weekday)
     reviewed = set(

@@ -68,6 +68,16 @@ PAIN_WORDS = {
 }
 
 
+def link_url(request: HttpRequest, token: str) -> str:
+    """Return the absolute phone address that opens with ``token``."""
+    return request.build_absolute_uri(reverse("phone:open", kwargs={"token": token}))
+
+
+def _opens(link: DeviceLink, now: dt.datetime) -> bool:
+    """Return whether the link still signs a phone in: usable and its athlete active."""
+    return link.is_usable(now) and link.athlete.status != AthleteStatus.DISCHARGED
+
+
 def _no_referrer(response: HttpResponse) -> HttpResponse:
     response["Referrer-Policy"] = "no-referrer"
     return response
@@ -107,7 +117,7 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
     if link is None:
         return _refused(request, 404)
     now = timezone.now()
-    if not link.is_usable(now) or link.athlete.status == AthleteStatus.DISCHARGED:
+    if not _opens(link, now):
         return _refused(request, 410)
     request.session.cycle_key()
     request.session[SESSION_KEY] = link.pk
@@ -133,7 +143,7 @@ def phone_login_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
         )
         if link is None:
             return _refused(request, 404)
-        if not link.is_usable(timezone.now()) or link.athlete.status == AthleteStatus.DISCHARGED:
+        if not _opens(link, timezone.now()):
             return _refused(request, 410)
         request.phone_athlete = link.athlete  # type: ignore[attr-defined]
         # No token in these addresses: the site-wide "same-origin" policy is kept, since

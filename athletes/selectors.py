@@ -6,10 +6,10 @@ answer 404 alike for "does not exist" and "not yours".
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
-from athletes.models import Athlete, DeviceLink, PainScore, SessionLog
+from athletes.models import Athlete, DeviceLink, SessionLog
 from itbrehab.accounts.models import User
 
 
@@ -35,13 +35,18 @@ def sessions_for_user(user: User) -> QuerySet[SessionLog]:
     return SessionLog.objects.filter(athlete__clinic_id=user.clinic_id)
 
 
-def pain_scores_for_user(user: User) -> QuerySet[PainScore]:
-    if not user.is_authenticated or user.clinic_id is None:
-        return PainScore.objects.none()
-    return PainScore.objects.filter(athlete__clinic_id=user.clinic_id)
-
-
 def device_links_for_user(user: User) -> QuerySet[DeviceLink]:
     if not user.is_authenticated or user.clinic_id is None:
         return DeviceLink.objects.none()
     return DeviceLink.objects.filter(athlete__clinic_id=user.clinic_id)
+
+
+def with_last_session(athletes: QuerySet[Athlete]) -> QuerySet[Athlete]:
+    """Annotate each athlete with their newest session's date and pains (one query in all)."""
+    latest = SessionLog.objects.filter(athlete=OuterRef("pk")).order_by("-date", "-id")
+    return athletes.annotate(
+        last_session_date=Subquery(latest.values("date")[:1]),
+        last_pain_during=Subquery(latest.values("pain_during")[:1]),
+        last_pain_after=Subquery(latest.values("pain_after")[:1]),
+        last_pain_next_morning=Subquery(latest.values("pain_next_morning")[:1]),
+    )

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,6 +19,7 @@ from athletes import services
 from athletes.dashboard import SORTS, dashboard_rows
 from athletes.forms import AthleteCreateForm, AthleteForm, DecisionForm, SessionForm, SettingsForm
 from athletes.models import Athlete, AthleteStatus, DeviceLink, SessionLog, SessionSource
+from athletes.phone import link_url
 from athletes.selectors import athlete_for_user
 from progressions.models import StageReview
 from progressions.rules.protocol import (
@@ -128,7 +128,8 @@ def _athlete_page(
     *,
     decision_form: DecisionForm | None = None,
     settings_form: SettingsForm | None = None,
-    new_link: tuple[DeviceLink, str] | None = None,
+    new_link: DeviceLink | None = None,
+    new_link_url: str | None = None,
 ) -> HttpResponse:
     today = athlete.clinic.today()
     progression = athlete_progression(athlete, today=today)
@@ -144,9 +145,6 @@ def _athlete_page(
     flagged = {sid for flag in progression.red_flags for sid in flag.session_ids}
     week_start, due = review_week(today, athlete.clinic.review_weekday)
     review = StageReview.objects.filter(athlete=athlete, week_start=week_start).first()
-    link_url = None
-    if new_link is not None:
-        link_url = request.build_absolute_uri(reverse("phone:open", kwargs={"token": new_link[1]}))
     return render(
         request,
         "athletes/athlete.html",
@@ -171,10 +169,10 @@ def _athlete_page(
             "settings_form": settings_form or SettingsForm(instance=athlete),
             "links": athlete.device_links.select_related("created_by"),
             "now": timezone.now(),
-            "new_link": new_link[0] if new_link else None,
-            "new_link_url": link_url,
-            "new_link_qr": segno.make(link_url, error="m").svg_inline(scale=4)
-            if link_url
+            "new_link": new_link,
+            "new_link_url": new_link_url,
+            "new_link_qr": segno.make(new_link_url, error="m").svg_inline(scale=4)
+            if new_link_url
             else None,
         },
     )
@@ -239,14 +237,14 @@ def athlete_link_create(request: HttpRequest, athlete_id: int) -> HttpResponse:
     """Create a phone link and show it once, with its QR code (only its hash is kept)."""
     athlete = athlete_for_user(request.user, athlete_id)
     try:
-        new_link = services.device_link_create(athlete=athlete, created_by=request.user)
+        link, token = services.device_link_create(athlete=athlete, created_by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("athlete", athlete_id=athlete.pk)
-    url = request.build_absolute_uri(reverse("phone:open", kwargs={"token": new_link[1]}))
-    if services.device_link_email(link=new_link[0], url=url):
+    url = link_url(request, token)
+    if services.device_link_email(link=link, url=url):
         messages.success(request, f"The link was also emailed to {athlete.email}.")
-    return _athlete_page(request, athlete, new_link=new_link)
+    return _athlete_page(request, athlete, new_link=link, new_link_url=url)
 
 
 @login_required

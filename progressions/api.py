@@ -13,8 +13,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from athletes.models import Athlete
-from athletes.selectors import athlete_for_user
+from athletes.api import AthleteScopedMixin
 from itbrehab.api_errors import READ_ERRORS, WRITE_ERRORS
 from progressions import services
 from progressions.models import StageChange, StageReview
@@ -33,19 +32,6 @@ from progressions.rules.protocol import (
     WarningCode,
 )
 from progressions.selectors import athlete_progression
-
-
-class AthleteScopedMixin:
-    """Resolve ``athlete_pk`` through the clinic-scoped access helper (404 if not yours)."""
-
-    kwargs: dict[str, Any]
-    request: Request
-
-    def get_athlete(self) -> Athlete:
-        if not hasattr(self, "_athlete"):
-            self._athlete = athlete_for_user(self.request.user, self.kwargs["athlete_pk"])
-        return self._athlete
-
 
 # --- Progression (response shapes for the schema) ---------------------------------------
 

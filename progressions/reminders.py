@@ -23,7 +23,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from athletes.models import Athlete, AthleteStatus, SessionLog
+from athletes.models import Athlete, AthleteStatus
+from athletes.selectors import with_last_session
 from itbrehab.accounts.models import Clinic, User
 from progressions.models import ReminderDispatch, StageReview
 from progressions.rules import Progression
@@ -124,10 +125,9 @@ class EmailLine:
 
 def email_lines(therapist: User, today: dt.date) -> list[EmailLine]:
     """Return the therapist's active athletes for the email, back off first, then advance."""
-    latest = SessionLog.objects.filter(athlete=OuterRef("pk")).order_by("-date", "-id")
     athletes = list(
-        Athlete.objects.filter(therapist=therapist, status=AthleteStatus.ACTIVE)
-        .annotate(last_session_date=latest.values("date")[:1])
+        with_last_session(Athlete.objects.all())
+        .filter(therapist=therapist, status=AthleteStatus.ACTIVE)
         .order_by("last_name", "first_name")
     )
     progressions = progressions_for_athletes(athletes, today=today)
