@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -181,8 +182,22 @@ def _athlete_page(
 @login_required
 @require_GET
 def athlete_detail(request: HttpRequest, athlete_id: int) -> HttpResponse:
-    """The athlete page: ladder, gate checklist, charts, sessions, history, decisions."""
-    return _athlete_page(request, athlete_for_user(request.user, athlete_id))
+    """The athlete page: ladder, gate checklist, charts, sessions, history, decisions.
+
+    A phone link created just before is shown here once, then forgotten.
+    """
+    athlete = athlete_for_user(request.user, athlete_id)
+    new_link = new_link_url = None
+    shown = request.session.pop(NEW_LINK_KEY, None)
+    if shown and shown.get("athlete") == athlete.pk:
+        new_link = athlete.device_links.filter(pk=shown["link"]).first()
+        new_link_url = link_url(request, shown["token"]) if new_link else None
+    return _athlete_page(request, athlete, new_link=new_link, new_link_url=new_link_url)
+
+
+# The new link's secret waits in the (server-side) session only until the redirect shows
+# it, so reloading the page can neither create a second link nor show this one again.
+NEW_LINK_KEY = "new_phone_link"
 
 
 @login_required
@@ -234,17 +249,17 @@ def athlete_settings(request: HttpRequest, athlete_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def athlete_link_create(request: HttpRequest, athlete_id: int) -> HttpResponse:
-    """Create a phone link and show it once, with its QR code (only its hash is kept)."""
+    """Create a phone link, then show it once with its QR code (only its hash is kept)."""
     athlete = athlete_for_user(request.user, athlete_id)
     try:
         link, token = services.device_link_create(athlete=athlete, created_by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("athlete", athlete_id=athlete.pk)
-    url = link_url(request, token)
-    if services.device_link_email(link=link, url=url):
+    if services.device_link_email(link=link, url=link_url(request, token)):
         messages.success(request, f"The link was also emailed to {athlete.email}.")
-    return _athlete_page(request, athlete, new_link=link, new_link_url=url)
+    request.session[NEW_LINK_KEY] = {"athlete": athlete.pk, "link": link.pk, "token": token}
+    return redirect(reverse("athlete", kwargs={"athlete_id": athlete.pk}) + "#links-h")
 
 
 @login_required

@@ -693,7 +693,7 @@ def test_another_athletes_session_cannot_be_corrected_through_this_one(
 def test_a_new_phone_link_is_shown_once_with_its_qr_code(
     pt: Client, client: Client, athlete: Athlete, therapist: User
 ) -> None:
-    response = pt.post(f"/athletes/{athlete.pk}/links/")
+    response = pt.post(f"/athletes/{athlete.pk}/links/", follow=True)
 
     assert response.status_code == 200
     html = html_of(response)
@@ -714,7 +714,7 @@ def test_a_new_phone_link_is_emailed_to_an_athlete_with_an_address(
 ) -> None:
     Athlete.objects.filter(pk=athlete.pk).update(email="sam@example.org")
 
-    html = html_of(pt.post(f"/athletes/{athlete.pk}/links/"))
+    html = html_of(pt.post(f"/athletes/{athlete.pk}/links/", follow=True))
 
     url = re.search(r'value="(http://testserver/m/link/[\w-]+/)"', html).group(1)
     [email] = mailoutbox
@@ -727,8 +727,20 @@ def test_no_email_goes_out_for_an_athlete_without_an_address(
     pt: Client, athlete: Athlete, mailoutbox: list
 ) -> None:
     Athlete.objects.filter(pk=athlete.pk).update(email="")
-    assert pt.post(f"/athletes/{athlete.pk}/links/").status_code == 200
+    assert pt.post(f"/athletes/{athlete.pk}/links/", follow=True).status_code == 200
     assert mailoutbox == []
+
+
+def test_reloading_the_page_after_creating_a_link_creates_no_second_one(
+    pt: Client, athlete: Athlete, mailoutbox: list
+) -> None:
+    Athlete.objects.filter(pk=athlete.pk).update(email="sam@example.org")
+    response = pt.post(f"/athletes/{athlete.pk}/links/")
+    assert response.status_code == 302  # the browser then GETs the page: a reload is a GET
+    pt.get(response["Location"])
+    pt.get(response["Location"])
+    assert DeviceLink.objects.filter(athlete=athlete).count() == 1
+    assert len(mailoutbox) == 1
 
 
 def test_a_revoked_link_answers_410(pt: Client, athlete: Athlete, therapist: User) -> None:
