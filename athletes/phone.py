@@ -38,6 +38,7 @@ from athletes.models import (
     SessionLog,
     SessionSource,
 )
+from itbrehab.client_ip import client_ip
 from progressions.rules import SuggestedSession
 from progressions.rules.protocol import (
     DEFAULT_LADDER,
@@ -93,7 +94,7 @@ def _refused(request: HttpRequest, status: int) -> HttpResponse:
 def _too_many_opens(request: HttpRequest) -> bool:
     from django.core.cache import cache
 
-    key = f"phone-open:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"phone-open:{client_ip(request)}"
     cache.add(key, 0, timeout=60)
     try:
         return cache.incr(key) > OPEN_RATE_LIMIT

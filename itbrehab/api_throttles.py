@@ -1,4 +1,8 @@
-"""API throttles: per token for integrations, per failed-login pair in django-axes."""
+"""API throttles: per token for integrations, per client address for logins and anonymous calls.
+
+Every throttle names the client by ``itbrehab.client_ip.client_ip`` (``TRUSTED_PROXY_COUNT``),
+never by DRF's own reading of ``X-Forwarded-For``, which trusts whatever a client sends.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,9 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+
+from itbrehab.client_ip import client_ip
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -30,7 +36,18 @@ class CurrentRatesMixin:
             raise ImproperlyConfigured(message) from None
 
 
-class TokenRateThrottle(CurrentRatesMixin, UserRateThrottle):
+class ClientAddressMixin:
+    """Identify an anonymous client by the one trusted client address."""
+
+    def get_ident(self, request: Request) -> str:
+        return client_ip(request)
+
+
+class AddressRateThrottle(ClientAddressMixin, CurrentRatesMixin, AnonRateThrottle):
+    """Count unauthenticated requests per client address."""
+
+
+class TokenRateThrottle(ClientAddressMixin, CurrentRatesMixin, UserRateThrottle):
     """Count requests per API token (each integration its own budget), else per user."""
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
@@ -41,7 +58,7 @@ class TokenRateThrottle(CurrentRatesMixin, UserRateThrottle):
         return super().get_cache_key(request, view)
 
 
-class LoginRateThrottle(CurrentRatesMixin, SimpleRateThrottle):
+class LoginRateThrottle(ClientAddressMixin, CurrentRatesMixin, SimpleRateThrottle):
     """Count login attempts per client address (successful or not)."""
 
     scope = "login"

@@ -132,11 +132,8 @@ AXES_USERNAME_CALLABLE = "itbrehab.accounts.lockout.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # keep no per-login history of people's addresses
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    if env.bool("USE_X_FORWARDED_PROTO", default=False)
-    else ["REMOTE_ADDR"]
-)
+# The client address comes from one place (itbrehab/client_ip.py, TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "itbrehab.client_ip.client_ip"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -253,8 +250,15 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env.bool("USE_X_FORWARDED_PROTO", default=False):
-    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+# How many proxies stand in front of the app (SPEC §7): the one setting about proxies.
+# 0 (the default): the app is reached directly, and X-Forwarded-For and X-Forwarded-Proto
+# are ignored, since any client can send them. N: the client is the Nth address from the
+# right of X-Forwarded-For (itbrehab/client_ip.py), and the nearest proxy, which
+# terminates TLS, says the scheme in X-Forwarded-Proto.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # /healthz is probed over plain HTTP by load balancers and the compose healthcheck.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -302,7 +306,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        "itbrehab.api_throttles.AddressRateThrottle",
         "itbrehab.api_throttles.TokenRateThrottle",
     ],
     # Generous for a well-behaved client (SPEC §3: ≥ 30 logins and 1,000 requests a minute).

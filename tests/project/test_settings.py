@@ -41,3 +41,26 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     result = _manage(env, "check")
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def _setting(env: dict[str, str], expression: str) -> subprocess.CompletedProcess[str]:
+    code = f"from django.conf import settings; print({expression})"
+    return _manage({**PRODUCTION_ENV, **env}, "shell", "--no-imports", "-c", code)
+
+
+def test_without_trusted_proxies_x_forwarded_proto_is_ignored() -> None:
+    result = _setting({}, "getattr(settings, 'SECURE_PROXY_SSL_HEADER', None)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "None"
+
+
+def test_behind_a_trusted_proxy_the_scheme_comes_from_x_forwarded_proto() -> None:
+    result = _setting({"TRUSTED_PROXY_COUNT": "1"}, "settings.SECURE_PROXY_SSL_HEADER")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+def test_a_negative_proxy_count_is_refused_at_start_up() -> None:
+    result = _manage({**PRODUCTION_ENV, "TRUSTED_PROXY_COUNT": "-1"}, "check")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_COUNT must be 0 or more" in result.stderr
