@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from athletes.models import Athlete, PainScore, SessionLog
+from itbrehab.admin_site import ReadOnlyAdminMixin
 
 
 @admin.register(Athlete)
@@ -33,7 +34,9 @@ class AthleteAdmin(admin.ModelAdmin):
 
 
 @admin.register(SessionLog)
-class SessionLogAdmin(admin.ModelAdmin):
+class SessionLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: a session is corrected on the athlete page, where the checks run."""
+
     list_display = [
         "date",
         "athlete",
@@ -55,7 +58,9 @@ class SessionLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(PainScore)
-class PainScoreAdmin(admin.ModelAdmin):
+class PainScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: check-ins come from the athlete's phone or the API."""
+
     list_display = ["date", "athlete", "score", "context"]
     list_filter = ["context"]
     list_select_related = ["athlete"]

@@ -24,7 +24,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from athletes import services
-from athletes.models import SESSION_INPUT_FIELDS, Athlete, DeviceLink, PainScore, SessionLog
+from athletes.models import (
+    SESSION_INPUT_FIELDS,
+    Athlete,
+    DeviceLink,
+    PainScore,
+    SessionLog,
+    SessionSource,
+)
 from athletes.phone import link_url
 from athletes.selectors import (
     athlete_for_user,
@@ -225,6 +232,11 @@ class AthleteViewSet(
 # --- Sessions -------------------------------------------------------------------------
 
 
+SOURCE_SET_BY_SERVER = (
+    'source is set by the server: sessions sent through the API are stored as "api".'
+)
+
+
 class SessionLogSerializer(serializers.ModelSerializer):
     client_id = serializers.UUIDField(
         required=False,
@@ -250,11 +262,11 @@ class SessionLogSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["athlete", "created_at", "updated_at"]
+        # The server says where a session came from (SPEC §3): always "api" here.
+        read_only_fields = ["athlete", "source", "created_at", "updated_at"]
         # An optional choice not given is null, never "": "" is refused beside its field
         # (the database's CHECK would only report it for the whole row).
         extra_kwargs = {
-            "source": {"default": "api"},
             "terrain": {"allow_blank": False},
             "surface": {"allow_blank": False},
             "intensity": {"allow_blank": False},
@@ -262,6 +274,11 @@ class SessionLogSerializer(serializers.ModelSerializer):
         validators: list[Any] = []  # the client_id constraint is handled as a replay
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # A read-only field is usually ignored; claiming another source is refused
+        # instead, so a client that means to say "phone" learns it cannot.
+        own = self.instance.source if self.instance is not None else SessionSource.API
+        if "source" in self.initial_data and self.initial_data["source"] != own:
+            raise serializers.ValidationError({"source": SOURCE_SET_BY_SERVER})
         if self.instance is not None and "client_id" in attrs:
             if attrs["client_id"] != self.instance.client_id:
                 raise serializers.ValidationError({"client_id": "client_id cannot change."})
@@ -306,7 +323,10 @@ class AthleteSessionViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         session, created = services.session_log_create_once(
-            athlete=athlete, client_id=data.pop("client_id", None), **data
+            athlete=athlete,
+            client_id=data.pop("client_id", None),
+            source=SessionSource.API,
+            **data,
         )
         return Response(
             self.get_serializer(session).data,

@@ -183,10 +183,20 @@ def athlete_update(*, athlete: Athlete, **fields: Any) -> Athlete:
             raise ValidationError({name: STAGE_ONLY_BY_CHANGE})
     if "target_cadence_spm" in fields:
         athlete.target_cadence_is_manual = fields["target_cadence_spm"] is not None
+    discharging = (
+        fields.get("status") == AthleteStatus.DISCHARGED
+        and athlete.status != AthleteStatus.DISCHARGED
+    )
     for name, value in fields.items():
         setattr(athlete, name, value)
     athlete.full_clean()
     athlete.save()
+    if discharging:
+        # A discharged athlete's phone links end with the care: revoked, not only refused
+        # while discharged, so re-activating the athlete never revives an old link.
+        DeviceLink.objects.filter(athlete=athlete, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
     return athlete
 
 

@@ -1,11 +1,11 @@
 from django.contrib import admin
-from django.http import HttpRequest
 
+from itbrehab.admin_site import ReadOnlyAdminMixin
 from progressions.models import StageChange, StageReview
 
 
 @admin.register(StageChange)
-class StageChangeAdmin(admin.ModelAdmin):
+class StageChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the stage history is the clinical record and is never edited."""
 
     list_display = [
@@ -22,29 +22,13 @@ class StageChangeAdmin(admin.ModelAdmin):
     search_fields = ["athlete__first_name", "athlete__last_name", "reason"]
     date_hierarchy = "effective_date"
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # stage changes go through the service, which checks the rules
-
-    def has_change_permission(self, request: HttpRequest, obj: StageChange | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: StageChange | None = None) -> bool:
-        return False
-
 
 @admin.register(StageReview)
-class StageReviewAdmin(admin.ModelAdmin):
+class StageReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: reviews are decided on the athlete page or through the API."""
+
     list_display = ["week_start", "due_date", "athlete", "decision", "reviewed_by", "reviewed_at"]
     list_filter = ["decision", "week_start"]
     list_select_related = ["athlete", "reviewed_by"]
     search_fields = ["athlete__first_name", "athlete__last_name", "note"]
     date_hierarchy = "week_start"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: StageReview | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: StageReview | None = None) -> bool:
-        return False

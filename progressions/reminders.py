@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -48,8 +48,21 @@ def clinic_week(clinic: Clinic, now: dt.datetime) -> tuple[dt.date, dt.datetime]
     return week_start, due
 
 
+def _active_athletes_of(therapist: User) -> QuerySet[Athlete]:
+    """Return the therapist's active athletes in the therapist's own clinic.
+
+    The clinic is checked as well as the therapist: an email must never list another
+    clinic's patient, whatever state the rows are in.
+    """
+    return Athlete.objects.filter(
+        therapist=therapist, clinic_id=therapist.clinic_id, status=AthleteStatus.ACTIVE
+    )
+
+
 def _therapists_with_active_athletes(clinic: Clinic) -> list[User]:
-    active = Athlete.objects.filter(therapist=OuterRef("pk"), status=AthleteStatus.ACTIVE)
+    active = Athlete.objects.filter(
+        therapist=OuterRef("pk"), clinic=clinic, status=AthleteStatus.ACTIVE
+    )
     return list(User.objects.filter(clinic=clinic, is_active=True).filter(Exists(active)))
 
 
@@ -126,9 +139,7 @@ class EmailLine:
 def email_lines(therapist: User, today: dt.date) -> list[EmailLine]:
     """Return the therapist's active athletes for the email, back off first, then advance."""
     athletes = list(
-        with_last_session(Athlete.objects.all())
-        .filter(therapist=therapist, status=AthleteStatus.ACTIVE)
-        .order_by("last_name", "first_name")
+        with_last_session(_active_athletes_of(therapist)).order_by("last_name", "first_name")
     )
     progressions = progressions_for_athletes(athletes, today=today)
     lines = [
@@ -150,12 +161,18 @@ def email_lines(therapist: User, today: dt.date) -> list[EmailLine]:
 def build_email(
     therapist: User, week_start: dt.date, lines: list[EmailLine]
 ) -> EmailMultiAlternatives:
-    """Return the stage-review email (plain text and HTML) listing ``lines``."""
+    """Return the stage-review email (plain text and HTML) listing ``lines``.
+
+    A clinic that set ``review_email_counts_only`` gets the counts and a link to the
+    dashboard: no athlete's name, stage or pain leaves the app by email.
+    """
+    counts_only = therapist.clinic.review_email_counts_only
     context = {
+        "counts_only": counts_only,
         "therapist": therapist,
         "clinic": therapist.clinic,
         "week_start": week_start,
-        "lines": lines,
+        "lines": [] if counts_only else lines,
         "counts": {
             code: sum(1 for line in lines if line.progression.recommendation == code)
             for code in ("back_off", "advance", "hold")
@@ -183,9 +200,7 @@ def _open_reviews(therapist: User, week_start: dt.date) -> None:
     StageReview.objects.bulk_create(
         [
             StageReview(athlete_id=pk, week_start=week_start, due_date=due)
-            for pk in Athlete.objects.filter(
-                therapist=therapist, status=AthleteStatus.ACTIVE
-            ).values_list("pk", flat=True)
+            for pk in _active_athletes_of(therapist).values_list("pk", flat=True)
         ],
         ignore_conflicts=True,
     )

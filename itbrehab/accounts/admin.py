@@ -8,7 +8,14 @@ from itbrehab.accounts.models import Clinic, User
 
 @admin.register(Clinic)
 class ClinicAdmin(admin.ModelAdmin):
-    list_display = ["name", "time_zone", "review_weekday", "review_hour", "therapist_count"]
+    list_display = [
+        "name",
+        "time_zone",
+        "review_weekday",
+        "review_hour",
+        "review_email_counts_only",
+        "therapist_count",
+    ]
     list_filter = ["time_zone", "review_weekday"]
     search_fields = ["name"]
 

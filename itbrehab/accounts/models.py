@@ -17,6 +17,10 @@ from itbrehab.db import range_check, range_validators
 
 TIME_ZONE_UNKNOWN = "Unknown time zone: use an IANA name such as Europe/London."
 USER_CLINIC_REQUIRED = "A therapist must belong to a clinic."
+THERAPIST_MOVE_WITH_ATHLETES = (
+    "This therapist still has athletes in their clinic: hand them to a colleague before "
+    "moving the therapist to another clinic."
+)
 
 
 @functools.cache
@@ -54,6 +58,13 @@ class Clinic(models.Model):
         default=8,
         validators=range_validators(0, 23),
         help_text="Hour (0–23, clinic time) the weekly stage-review email goes out.",
+    )
+    # For clinics whose mail leaves their control (SPEC §7): the weekly email then carries
+    # only the counts and a link, never an athlete's name, stage or pain.
+    review_email_counts_only = models.BooleanField(
+        "weekly email: counts and a link only",
+        default=False,
+        help_text="Leave athletes' names, stages and pain out of the weekly stage-review email.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -151,3 +162,16 @@ class User(AbstractUser):
         self.email = self.email.lower()
         if self.clinic_id is None and not self.is_superuser:
             raise ValidationError({"clinic": USER_CLINIC_REQUIRED})
+        if self.pk is not None and self._moves_away_from_their_athletes():
+            raise ValidationError({"clinic": THERAPIST_MOVE_WITH_ATHLETES})
+
+    def _moves_away_from_their_athletes(self) -> bool:
+        """Return whether the clinic changes while athletes of the old one are theirs.
+
+        Their athletes would stay in the old clinic with a therapist who can no longer
+        see them, and the new clinic's emails would list them.
+        """
+        stored = User.objects.filter(pk=self.pk).values_list("clinic_id", flat=True).first()
+        if stored is None or stored == self.clinic_id:
+            return False
+        return self.athletes.filter(clinic_id=stored).exists()

@@ -13,10 +13,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from io import StringIO
 from statistics import mean
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.http import HttpRequest
 from django.test import Client, override_settings
@@ -389,6 +389,13 @@ def test_default_today_is_the_clinics_today(db: None) -> None:
     assert _situations(result.clinic, today) == expected
 
 
+@pytest.fixture
+def development(settings: Any) -> None:
+    """``make run``'s DEBUG=true (pytest-django runs tests with DEBUG off)."""
+    settings.DEBUG = True
+
+
+@pytest.mark.usefixtures("development")
 def test_command_loads_the_demo_and_prints_the_login(db: None) -> None:
     out = StringIO()
     call_command("load_demo", stdout=out)
@@ -397,6 +404,7 @@ def test_command_loads_the_demo_and_prints_the_login(db: None) -> None:
     assert f"Open {DEMO_URL} and log in as {DEMO_EMAIL} / {DEMO_PASSWORD}" in out.getvalue()
 
 
+@pytest.mark.usefixtures("development")
 def test_command_run_twice_reports_already_loaded(db: None) -> None:
     call_command("load_demo", stdout=StringIO())
     before = _counts()
@@ -405,3 +413,12 @@ def test_command_run_twice_reports_already_loaded(db: None) -> None:
     assert "already loaded" in out.getvalue()
     assert DEMO_PASSWORD in out.getvalue()
     assert _counts() == before
+
+
+def test_command_refuses_to_run_with_debug_off(db: None, settings: Any) -> None:
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="refuses to run with DEBUG=false"):
+        call_command("load_demo", stdout=StringIO())
+
+    assert set(_counts().values()) == {0}

@@ -543,3 +543,63 @@ def test_sending_one_therapists_email_takes_the_same_queries_for_5_or_100_athlet
     assert counts[0] == counts[1]
     assert StageReview.objects.filter(athlete__therapist=large).count() == 100
     assert len(mailoutbox) == 2
+
+
+# --- What the email may carry (SPEC §7) --------------------------------------------------
+
+
+def test_the_email_never_lists_an_athlete_of_another_clinic(
+    caseload: dict[str, Any],
+    therapist: User,
+    outsider: User,
+    mailoutbox: list[mail.EmailMessage],
+) -> None:
+    # A row that should not exist (the services refuse it): the therapist's athlete filed
+    # under another clinic. The email is the last place it could leak from.
+    Athlete.objects.create(
+        clinic=outsider.clinic,
+        therapist=therapist,
+        first_name="Stray",
+        last_name="Record",
+        affected_side="left",
+        stage_started_on=days_ago(10),
+    )
+
+    call_command("send_stage_review_reminders", "--now")
+
+    message = therapist_email(mailoutbox, therapist)
+    [(html, _)] = message.alternatives
+    assert "Will Wright" in message.body
+    assert "Stray" not in message.body
+    assert "Stray" not in html
+    assert not StageReview.objects.filter(athlete__first_name="Stray").exists()
+
+
+def test_a_clinic_can_keep_names_stages_and_pain_out_of_the_email(
+    caseload: dict[str, Any],
+    clinic: Clinic,
+    therapist: User,
+    mailoutbox: list[mail.EmailMessage],
+) -> None:
+    clinic.review_email_counts_only = True
+    clinic.save()
+
+    call_command("send_stage_review_reminders", "--now")
+
+    message = therapist_email(mailoutbox, therapist)
+    [(html, _)] = message.alternatives
+    assert message.subject == "Stage review, week of 9 Mar: 1 to back off, 1 ready to advance"
+    for part in (message.body, html):
+        assert "1 to back off" in part
+        assert "1 ready to advance" in part
+        assert "2 to hold" in part
+        assert f"{SITE}/dashboard/" in part
+        assert "names and details out of email" in part
+        for athlete in caseload.values():
+            assert athlete.first_name not in part
+            assert athlete.last_name not in part
+            assert f"/athletes/{athlete.pk}/" not in part
+        for words in ("Uphill walking", "Stage 1/6", "Red flag", "⚑", "pain"):
+            assert words not in part
+    # The week's reviews are still opened for the PT to decide on the dashboard.
+    assert StageReview.objects.count() == 4
