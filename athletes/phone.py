@@ -118,8 +118,9 @@ def _refused(request: HttpRequest, status: int, *, sign_out: bool = True) -> Htt
     ``sign_out`` ends the phone session and tells the browser to drop what it cached
     (``Clear-Site-Data: "cache"``). Not "storage": that would also wipe localStorage, where
     the outbox keeps sessions not sent yet, and nothing entered may be lost. Chromium does
-    not empty Cache Storage for "cache", so the service worker and phone.js forget the
-    cached pages themselves when they see this header (or the page's ``data-signed-out``).
+    not empty Cache Storage for "cache" (nor lets a service worker read the header), so
+    the worker forgets its cached pages on any 404/410 of a phone page, and phone.js does
+    too on a page marked ``data-signed-out``.
     """
     if sign_out:
         request.session.pop(SESSION_KEY, None)

@@ -424,7 +424,7 @@ def test_every_phone_form_names_its_athlete(anas_phone: Client, ana: Athlete) ->
     field = f'<input type="hidden" name="athlete" value="{ana.pk}">'
     assert home.count(field) == 1  # the morning question (no rest-day check-in then)
     assert log.count(field) == 1
-    assert f'data-athlete="{ana.pk}" data-athlete-name="Ana"' in log
+    assert f'data-athlete="{ana.pk}" data-athlete-name="Ana" data-outbox="send"' in log
 
 
 # --- Refusals clear the phone's cached pages --------------------------------------------
@@ -442,7 +442,9 @@ def test_refusing_a_link_tells_the_browser_to_drop_its_cache(
     # "cache", never "storage": the outbox in localStorage keeps what was not sent.
     assert response["Clear-Site-Data"] == '"cache"'
     assert response["Referrer-Policy"] == "no-referrer"
-    assert f'data-signed-out="{status}"' in response.content.decode()
+    page = response.content.decode()
+    assert f'data-signed-out="{status}"' in page
+    assert "data-outbox" not in page  # sends nothing: it answers under "no-referrer"
 
 
 def test_a_signed_in_phone_told_its_link_was_revoked_drops_its_cache(
@@ -469,4 +471,4 @@ def test_the_service_worker_knows_which_addresses_are_pages(db: None) -> None:
 
     assert 'const PAGES = ["/m/", "/m/log/", "/m/metronome/"];' in body
     assert 'const STATIC_URL = "/static/";' in body
-    assert "Clear-Site-Data" in body
+    assert "response.status === 410" in body  # a refusal makes it forget the pages
