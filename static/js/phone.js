@@ -292,8 +292,10 @@
     });
   }
   function watchAthlete() {
+    // After any refusal the worker holds no pages (it forgets them on a 404 or 410): the
+    // next signed-in page has it fetch them again, as for a new athlete.
+    if ("refused" in body.dataset) localStorage.setItem(LAST_ATHLETE, "");
     if (SIGNED_OUT) {
-      localStorage.setItem(LAST_ATHLETE, "");
       // What was waiting cannot be sent any more: say so now rather than "waiting" forever.
       readOutbox().filter(function (i) { return !i.error; }).forEach(function (item) {
         updateItem(item, { error: "not sent", status: parseInt(SIGNED_OUT, 10) });

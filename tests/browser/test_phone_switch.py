@@ -67,6 +67,25 @@ def cached_pages(page: Page) -> list[str]:
     )
 
 
+def cached_athletes(page: Page) -> dict[str, str]:
+    """Return each cached phone page's address with the athlete it was rendered for."""
+    return page.evaluate(
+        """async () => {
+            const found = {};
+            for (const key of await caches.keys()) {
+                const cache = await caches.open(key);
+                for (const request of await cache.keys()) {
+                    const path = new URL(request.url).pathname;
+                    if (!path.startsWith('/m/')) continue;
+                    const html = await (await cache.match(request)).text();
+                    found[path] = (html.match(/data-athlete="(\\d+)"/) || [])[1];
+                }
+            }
+            return found;
+        }"""
+    )
+
+
 def log_offline(phone: BrowserContext, page: Page, pain: int = 1) -> None:
     """Open the log page, lose the signal, save the suggested session: it waits on the phone."""
     page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
@@ -237,6 +256,32 @@ def test_after_a_revoke_no_cached_page_is_shown_offline(
         assert offline.status == 503, path
         expect(page.get_by_role("heading", name="No connection")).to_be_visible()
         expect(page.get_by_text("Ana")).to_have_count(0)
+
+
+def test_after_a_switch_the_pages_kept_for_offline_are_bens(
+    phone: BrowserContext, page: Page, ana: Athlete, ben: Athlete
+) -> None:
+    open_link(page, ana)
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    page.goto("/m/log/")
+    _link, token = services.device_link_create(athlete=ben, created_by=ben.therapist)
+    page.goto(f"/m/link/{token}/")
+    page.get_by_role("button", name="Switch to Ben").tap()
+    expect(page.get_by_role("heading", name="Hi Ben")).to_be_visible()
+    # The worker fetches Ben's pages, then swaps them in for Ana's.
+    bens = {"/m/": str(ben.pk), "/m/log/": str(ben.pk), "/m/metronome/": str(ben.pk)}
+    for _ in range(50):
+        if cached_athletes(page) == bens:
+            break
+        page.wait_for_timeout(200)
+    assert cached_athletes(page) == bens
+
+    phone.set_offline(True)
+    page.goto("/m/log/")
+    assert page.evaluate("document.body.dataset.athlete") == str(ben.pk)
+    page.goto("/m/")
+    expect(page.get_by_role("heading", name="Hi Ben")).to_be_visible()
+    expect(page.get_by_text("Ana")).to_have_count(0)
 
 
 def test_a_new_sign_in_does_not_strand_a_session_queued_with_the_old_csrf_token(
