@@ -4,6 +4,12 @@ The link's token is exchanged for a session on first open and leaves the address
 once (redirect). Every phone request re-checks the link, so revoking it or letting it
 expire ends phones already signed in with it. A phone session reaches only its own
 athlete's pages under /m/ (``PhoneScopeMiddleware``).
+
+One phone, one athlete (SPEC §7): a phone signed in for one athlete that opens another
+athlete's link is asked before it switches (``switch``), and every post from a phone page
+names the athlete it was entered for (the ``athlete`` field): a post for anyone but the
+phone's current athlete is answered 409 and stored nowhere, so a session kept in the
+phone's offline outbox for Ana never lands on Ben's record.
 """
 
 from __future__ import annotations
@@ -19,7 +25,14 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+)
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -51,8 +64,19 @@ from progressions.rules.protocol import (
 from progressions.selectors import athlete_progression
 
 SESSION_KEY = "phone_device_link_id"
+# Another athlete's link opened on a signed-in phone waits here until the phone confirms.
+PENDING_KEY = "phone_pending_link_id"
 PHONE_PREFIX = "/m/"
 OPEN_RATE_LIMIT = 20  # link opens a minute from one address: enough for any real phone
+
+# A post from a phone page for an athlete other than the one the phone is signed in for
+# (a session kept offline before the phone switched, a page left open in another tab).
+# It names nobody: the phone itself knows whose it was.
+OTHER_ATHLETE = (
+    "Not saved: this was entered for another athlete, and this phone is now signed in "
+    "for someone else."
+)
+ATHLETE_MISSING = "This page is out of date: open it again, then save."
 
 PAIN_WORDS = {
     0: "none",
@@ -79,16 +103,40 @@ def _opens(link: DeviceLink, now: dt.datetime) -> bool:
     return link.is_usable(now) and link.athlete.status != AthleteStatus.DISCHARGED
 
 
+def _wants_json(request: HttpRequest) -> bool:
+    """Return whether the phone's outbox (not a form) sent the request."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
 def _no_referrer(response: HttpResponse) -> HttpResponse:
     response["Referrer-Policy"] = "no-referrer"
     return response
 
 
-def _refused(request: HttpRequest, status: int) -> HttpResponse:
-    request.session.pop(SESSION_KEY, None)
-    return _no_referrer(
-        render(request, "athletes/phone/link_refused.html", {"gone": status == 410}, status=status)
-    )
+def _refused(request: HttpRequest, status: int, *, sign_out: bool = True) -> HttpResponse:
+    """Answer 404 (unknown) or 410 (revoked, expired, discharged) with the refusal page.
+
+    ``sign_out`` ends the phone session and tells the browser to drop what it cached
+    (``Clear-Site-Data: "cache"``). Not "storage": that would also wipe localStorage, where
+    the outbox keeps sessions not sent yet, and nothing entered may be lost. Chromium does
+    not empty Cache Storage for "cache" (nor lets a service worker read the header), so
+    the worker forgets its cached pages on any 404/410 of a phone page, and phone.js does
+    too on a page marked ``data-signed-out``.
+    """
+    if sign_out:
+        request.session.pop(SESSION_KEY, None)
+        request.session.pop(PENDING_KEY, None)
+    if _wants_json(request):
+        response: HttpResponse = JsonResponse(
+            {"error": "This link no longer works." if status == 410 else "Not signed in."},
+            status=status,
+        )
+    else:
+        context = {"gone": status == 410, "signed_out": status if sign_out else None}
+        response = render(request, "athletes/phone/link_refused.html", context, status=status)
+    if sign_out:
+        response["Clear-Site-Data"] = '"cache"'
+    return _no_referrer(response)
 
 
 def _too_many_opens(request: HttpRequest) -> bool:
@@ -102,33 +150,102 @@ def _too_many_opens(request: HttpRequest) -> bool:
         return False
 
 
-@never_cache
-@require_GET
-def open_link(request: HttpRequest, token: str) -> HttpResponse:
-    """Exchange a link token for a phone session and drop the token from the address bar."""
-    if _too_many_opens(request):
-        return _no_referrer(
-            render(request, "athletes/phone/link_refused.html", {"slow_down": True}, status=429)
-        )
-    link = (
-        DeviceLink.objects.select_related("athlete")
-        .filter(token_hash=services.device_link_token_hash(token))
-        .first()
-    )
-    if link is None:
-        return _refused(request, 404)
-    now = timezone.now()
-    if not _opens(link, now):
-        return _refused(request, 410)
+def _session_link(request: HttpRequest, key: str = SESSION_KEY) -> DeviceLink | None:
+    """Return the link stored under ``key`` in the phone's session, or None (one query)."""
+    link_id = request.session.get(key)
+    if not link_id:
+        return None
+    return DeviceLink.objects.select_related("athlete__clinic").filter(pk=link_id).first()
+
+
+def _sign_in(request: HttpRequest, link: DeviceLink, now: dt.datetime) -> HttpResponse:
+    """Sign the phone in with ``link`` and send it to the athlete's home page."""
     request.session.cycle_key()
+    request.session.pop(PENDING_KEY, None)
     request.session[SESSION_KEY] = link.pk
+    # A new person on this phone gets a new CSRF secret, as a password login would; the
+    # outbox reads the current one from the cookie at each send.
+    rotate_token(request)
     if not request.user.is_authenticated:
         # Signed in for as long as the link lasts (not the default two weeks): the app
         # installed on the home screen opens at /m/, with no link to tap again. A day
         # more, so a phone back after the link expired is told so (410), not "unknown".
         request.session.set_expiry(link.expires_at + dt.timedelta(days=1))
     DeviceLink.objects.filter(pk=link.pk).update(last_opened_at=now)
-    return _no_referrer(redirect("phone:home"))
+    return redirect("phone:home")
+
+
+@never_cache
+@require_GET
+def open_link(request: HttpRequest, token: str) -> HttpResponse:
+    """Exchange a link token for a phone session and drop the token from the address bar.
+
+    A fresh phone, or one signed in for the same athlete, is signed in at once. A phone
+    signed in for another athlete is sent to ``switch`` to confirm first; the link waits
+    in its session, so the token never reaches a page that posts (under this response's
+    "no-referrer", Chromium would post with "Origin: null", which CSRF refuses). A link
+    that does not open signs out the phone only when the phone's own link no longer opens.
+    """
+    if _too_many_opens(request):
+        return _no_referrer(
+            render(request, "athletes/phone/link_refused.html", {"slow_down": True}, status=429)
+        )
+    now = timezone.now()
+    current = _session_link(request)
+    if current is not None and not _opens(current, now):
+        current = None
+    link = (
+        DeviceLink.objects.select_related("athlete")
+        .filter(token_hash=services.device_link_token_hash(token))
+        .first()
+    )
+    if link is None or not _opens(link, now):
+        # Another valid link on this phone stays signed in: a stale text message must not
+        # sign Ana out of her own pages.
+        return _refused(request, 404 if link is None else 410, sign_out=current is None)
+    if current is None or current.athlete_id == link.athlete_id:
+        return _no_referrer(_sign_in(request, link, now))
+    request.session[PENDING_KEY] = link.pk
+    return _no_referrer(redirect("phone:switch"))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def switch(request: HttpRequest) -> HttpResponse:
+    """Ask before this phone changes athlete: "signed in for Ana. Switch to Ben?".
+
+    GET shows the question; POST ``choice=switch`` signs in with the waiting link,
+    ``choice=keep`` forgets it and keeps the current athlete. With no link waiting (or one
+    that no longer opens) nothing changes. The page names the current athlete by first
+    name only: whoever holds Ben's link learns nothing else of Ana here.
+    """
+    now = timezone.now()
+    pending = _session_link(request, PENDING_KEY)
+    if pending is None or not _opens(pending, now):
+        request.session.pop(PENDING_KEY, None)
+        if pending is not None and request.method == "POST":
+            # Ben's link was revoked while the question was open: Ana stays signed in.
+            return _refused(request, 410, sign_out=False)
+        return redirect("phone:home")
+    if request.method == "POST":
+        choice = request.POST.get("choice")
+        if choice == "switch":
+            return _sign_in(request, pending, now)
+        if choice == "keep":
+            request.session.pop(PENDING_KEY, None)
+            return redirect("phone:home")
+        return HttpResponseBadRequest("choice: switch or keep.")
+    current = _session_link(request)
+    return render(
+        request,
+        "athletes/phone/switch.html",
+        {
+            "current_name": current.athlete.first_name
+            if current is not None and _opens(current, now)
+            else None,
+            "pending_name": pending.athlete.first_name,
+        },
+    )
 
 
 def phone_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -136,12 +253,7 @@ def phone_login_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        link_id = request.session.get(SESSION_KEY)
-        link = (
-            DeviceLink.objects.select_related("athlete__clinic").filter(pk=link_id).first()
-            if link_id
-            else None
-        )
+        link = _session_link(request)
         if link is None:
             return _refused(request, 404)
         if not _opens(link, timezone.now()):
@@ -168,6 +280,23 @@ class PhoneScopeMiddleware:
         ):
             raise Http404("Not a phone page.")
         return self.get_response(request)
+
+
+def _for_another_athlete(request: HttpRequest, athlete: Athlete) -> HttpResponse | None:
+    """Return a 409 when a post names an athlete other than the phone's, else None.
+
+    Each phone form carries the athlete it was shown for (``athlete``), and the outbox
+    keeps it with a session saved offline. Checked before anything else in the post, so
+    nothing of another athlete's entry is stored, validated or shown on this record. A
+    post without the field is left to the caller (an out-of-date page: 400 or a message).
+    """
+    claimed = request.POST.get("athlete", "")
+    if not claimed or claimed == str(athlete.pk):
+        return None
+    if _wants_json(request):
+        return JsonResponse({"error": OTHER_ATHLETE, "code": "other_athlete"}, status=409)
+    context = {"athlete": athlete, "message": OTHER_ATHLETE}
+    return render(request, "athletes/phone/not_sent.html", context, status=409)
 
 
 # --- Plain-words helpers ----------------------------------------------------------------
@@ -257,6 +386,10 @@ class PhoneSessionForm(forms.ModelForm):
     """The thumb form: chips and steppers post the same fields as the API."""
 
     client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    # Whose session this is, as the page said: the view answers 409 for anyone else's.
+    athlete = forms.IntegerField(
+        widget=forms.HiddenInput, error_messages={"required": ATHLETE_MISSING}
+    )
 
     class Meta:
         model = SessionLog
@@ -280,10 +413,6 @@ def _initial_from(s: SuggestedSession, today: dt.date) -> dict[str, Any]:
     }
 
 
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 @phone_login_required
@@ -292,6 +421,8 @@ def log_session(request: HttpRequest) -> HttpResponse:
     athlete: Athlete = request.phone_athlete  # type: ignore[attr-defined]
     today = athlete.clinic.today()
     if request.method == "POST":
+        if conflict := _for_another_athlete(request, athlete):
+            return conflict
         form = PhoneSessionForm(request.POST, instance=SessionLog(athlete=athlete))
         if form.is_valid():
             data = {name: form.cleaned_data[name] for name in PhoneSessionForm.Meta.fields}
@@ -336,6 +467,10 @@ def log_session(request: HttpRequest) -> HttpResponse:
 def morning_answer(request: HttpRequest) -> HttpResponse:
     """Store the next-morning pain of yesterday's session."""
     athlete: Athlete = request.phone_athlete  # type: ignore[attr-defined]
+    if conflict := _for_another_athlete(request, athlete):
+        return conflict
+    if not request.POST.get("athlete"):
+        return redirect(f"{reverse('phone:home')}?error=stale")
     session = SessionLog.objects.filter(
         athlete=athlete, pk=request.POST.get("session") or 0
     ).first()
@@ -353,6 +488,12 @@ def morning_answer(request: HttpRequest) -> HttpResponse:
 def check_in(request: HttpRequest) -> HttpResponse:
     """Record a rest-day pain check-in."""
     athlete: Athlete = request.phone_athlete  # type: ignore[attr-defined]
+    # Nothing else ties a check-in to an athlete: a page left open for Ana must not
+    # record her knee on Ben's record.
+    if conflict := _for_another_athlete(request, athlete):
+        return conflict
+    if not request.POST.get("athlete"):
+        return redirect(f"{reverse('phone:home')}?error=stale")
     try:
         services.pain_score_create(
             athlete=athlete,
@@ -403,11 +544,14 @@ def manifest(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
-    """The service worker, served under /m/ so its scope covers the phone pages."""
+    """The service worker, served under /m/ so its scope covers the phone pages.
+
+    The pages (``PAGES``) hold the athlete's data: the worker keeps the last copy of each
+    for offline use and forgets them all when the server signs the phone out.
+    """
+    pages = [reverse("phone:home"), reverse("phone:log"), reverse("phone:metronome")]
     shell = [
-        reverse("phone:home"),
-        reverse("phone:log"),
-        reverse("phone:metronome"),
+        *pages,
         static("css/phone.css"),
         static("js/phone.js"),
         static("js/metronome.js"),
@@ -416,7 +560,14 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     worker = (settings.BASE_DIR / "static" / "js" / "phone-sw.js").read_text()
     # A new release (new static hashes or a new worker) gets a new cache.
     version = hashlib.sha256(json.dumps([shell, worker]).encode()).hexdigest()[:12]
-    body = f"const SHELL = {json.dumps(shell)};\nconst VERSION = {json.dumps(version)};\n{worker}"
+    constants = {
+        "SHELL": shell,
+        "VERSION": version,
+        "PAGES": pages,
+        "STATIC_URL": settings.STATIC_URL,
+    }
+    body = "".join(f"const {name} = {json.dumps(value)};\n" for name, value in constants.items())
+    body += worker
     response = HttpResponse(body, content_type="text/javascript")
     response["Service-Worker-Allowed"] = PHONE_PREFIX
     response["Cache-Control"] = "no-cache"

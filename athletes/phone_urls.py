@@ -13,4 +13,5 @@ urlpatterns = [
     path("manifest.webmanifest", phone.manifest, name="manifest"),
     path("sw.js", phone.service_worker, name="service-worker"),
     path("link/<str:token>/", phone.open_link, name="open"),
+    path("switch/", phone.switch, name="switch"),
 ]

@@ -73,6 +73,7 @@ def athlete_client(link: tuple[DeviceLink, str]) -> Client:
 def running_session(athlete: Athlete, **fields: Any) -> dict[str, Any]:
     """A valid phone form post for a flat run today; ``fields`` override or drop (None)."""
     data: dict[str, Any] = {
+        "athlete": str(athlete.pk),  # whose page it was posted from
         "date": TODAY.isoformat(),
         "activity": "run",
         "terrain": "flat",
@@ -242,13 +243,15 @@ def test_a_phone_session_cannot_open_another_athletes_page(
 
 
 def test_a_phone_cannot_answer_for_another_athletes_session(
-    athlete_client: Client, therapist: User
+    athlete_client: Client, athlete: Athlete, therapist: User
 ) -> None:
     theirs = SessionLogFactory(
         athlete=AthleteFactory(therapist=therapist), date=days_ago(1), pain_next_morning=None
     )
 
-    response = athlete_client.post("/m/morning/", {"session": theirs.pk, "score": "3"})
+    response = athlete_client.post(
+        "/m/morning/", {"athlete": athlete.pk, "session": theirs.pk, "score": "3"}
+    )
 
     assert response.status_code == 404
     theirs.refresh_from_db()
@@ -421,7 +424,9 @@ def test_the_morning_question_asks_about_yesterdays_run_and_stores_the_answer(
     assert "How does your knee feel this morning?" in page
     assert f'name="session" value="{yesterday.pk}"' in page
 
-    response = athlete_client.post("/m/morning/", {"session": yesterday.pk, "score": "3"})
+    response = athlete_client.post(
+        "/m/morning/", {"athlete": athlete.pk, "session": yesterday.pk, "score": "3"}
+    )
 
     assert response.status_code == 302
     assert response["Location"] == "/m/?saved=morning"
@@ -461,7 +466,9 @@ def test_a_bad_morning_answer_changes_nothing(
 ) -> None:
     yesterday = SessionLogFactory(athlete=athlete, date=days_ago(1), pain_next_morning=None)
 
-    response = athlete_client.post("/m/morning/", {"session": yesterday.pk, "score": score})
+    response = athlete_client.post(
+        "/m/morning/", {"athlete": athlete.pk, "session": yesterday.pk, "score": score}
+    )
 
     assert response["Location"] == "/m/?error=morning"
     yesterday.refresh_from_db()
@@ -476,7 +483,7 @@ def test_a_rest_day_check_in_stores_a_rest_pain_score(
 ) -> None:
     assert "Rest day?" in athlete_client.get("/m/").content.decode()
 
-    response = athlete_client.post("/m/check-in/", {"score": "2"})
+    response = athlete_client.post("/m/check-in/", {"athlete": athlete.pk, "score": "2"})
 
     assert response["Location"] == "/m/?saved=checkin"
     score = PainScore.objects.get()
@@ -493,8 +500,8 @@ def test_no_rest_day_check_in_is_asked_once_todays_session_is_logged(
     assert "Rest day?" not in athlete_client.get("/m/").content.decode()
 
 
-def test_a_bad_check_in_stores_nothing(athlete_client: Client) -> None:
-    response = athlete_client.post("/m/check-in/", {"score": "12"})
+def test_a_bad_check_in_stores_nothing(athlete_client: Client, athlete: Athlete) -> None:
+    response = athlete_client.post("/m/check-in/", {"athlete": athlete.pk, "score": "12"})
 
     assert response["Location"] == "/m/?error=checkin"
     assert not PainScore.objects.exists()
