@@ -74,6 +74,8 @@ MIDDLEWARE = [
     # An athlete's phone session reaches only the phone pages under /m/.
     "athletes.phone.PhoneScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: ends a therapist's idle or too old session, saying why.
+    "itbrehab.accounts.browser_sessions.SessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a lockout into a 429 page.
     "axes.middleware.AxesMiddleware",
@@ -149,6 +151,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A therapist's browser session ends after this long without a request, and this long
+# after logging in whatever happens (SPEC §7; itbrehab.accounts.browser_sessions). Phone
+# sessions last as long as their link instead.
+SESSION_IDLE_TIMEOUT = dt.timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
+SESSION_ABSOLUTE_TIMEOUT = dt.timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", default=12))
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
