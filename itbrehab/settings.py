@@ -330,6 +330,8 @@ REST_KNOX = {
     "TOKEN_TTL": dt.timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30)),
     "AUTH_HEADER_PREFIX": "Token",
     "AUTO_REFRESH": False,
+    # At most this many live tokens per user (SPEC §7): the next login answers 403.
+    "TOKEN_LIMIT_PER_USER": 10,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ITB Rehab API",
