@@ -1,4 +1,4 @@
-"""A therapist's browser session ends when idle too long, and at the latest hours after login.
+"""A therapist's browser session ends when idle too long, and a fixed time after login anyway.
 
 SPEC §7: 30 minutes without a request, 12 hours in any case (``SESSION_IDLE_TIMEOUT``,
 ``SESSION_ABSOLUTE_TIMEOUT``). The session itself carries when it started and when it was
@@ -104,8 +104,9 @@ class SessionLimitMiddleware:
     that brings its own ``Authorization`` header goes on with that token, and the token
     login (which needs no session) goes on as anonymous.
 
-    Only sessions with a logged-in user are looked at (the session is loaded anyway for
-    ``request.user``); anonymous and phone sessions cost nothing here.
+    It reads the session that ``request.user`` (or the phone pages) load anyway, and
+    touches only sessions with a logged-in user: anonymous and phone sessions are never
+    written or ended here.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
