@@ -75,6 +75,8 @@ MIDDLEWARE = [
     # An athlete's phone session reaches only the phone pages under /m/.
     "athletes.phone.PhoneScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: ends a therapist's idle or too old session, saying why.
+    "itbrehab.accounts.browser_sessions.SessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a lockout into a 429 page.
     "axes.middleware.AxesMiddleware",
@@ -140,10 +142,20 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A therapist's browser session ends after this long without a request, and this long
+# after logging in whatever happens (SPEC §7; itbrehab.accounts.browser_sessions). Phone
+# sessions last as long as their link instead.
+SESSION_IDLE_TIMEOUT = dt.timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
+SESSION_ABSOLUTE_TIMEOUT = dt.timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", default=12))
+# A password-reset link works once, and only for this long (Django's default is 3 days).
+PASSWORD_RESET_TIMEOUT = 60 * env.int("PASSWORD_RESET_MINUTES", default=60)
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -325,6 +337,8 @@ REST_KNOX = {
     "TOKEN_TTL": dt.timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30)),
     "AUTH_HEADER_PREFIX": "Token",
     "AUTO_REFRESH": False,
+    # At most this many live tokens per user (SPEC §7): the next login answers 403.
+    "TOKEN_LIMIT_PER_USER": 10,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ITB Rehab API",

@@ -1,4 +1,9 @@
-"""API tokens: log in with email and password, log out to revoke the token."""
+"""API tokens: log in with email and password, log out to revoke the token.
+
+A user holds at most ``TOKEN_LIMIT_PER_USER`` (10) live tokens: the next login answers
+403 ``token_limit_reached`` until one is revoked or expires, or the password changes
+(which revokes them all).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.models import AuthToken
+from knox.settings import knox_settings
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -16,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from itbrehab.accounts.models import User
+from itbrehab.accounts.services import ApiTokenLimitReached, api_token_create
 from itbrehab.api_errors import ErrorSerializer, errors
 from itbrehab.api_throttles import LoginRateThrottle
 
@@ -38,6 +45,10 @@ class LockedOut(exceptions.Throttled):
     default_code = "locked_out"
 
 
+class TokenLimitReached(exceptions.PermissionDenied):
+    default_code = "token_limit_reached"
+
+
 class TokenView(APIView):
     """``POST`` email + password → a token; ``DELETE`` revokes the token in use."""
 
@@ -58,6 +69,15 @@ class TokenView(APIView):
                 OpenApiTypes.OBJECT, description="Missing or malformed email or password."
             ),
             401: OpenApiResponse(ErrorSerializer, description="Email or password is wrong."),
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description=(
+                    f"`token_limit_reached`: the account already holds "
+                    f"{knox_settings.TOKEN_LIMIT_PER_USER} live tokens, the most it may. "
+                    "Revoke one (`DELETE` this URL with it), wait for one to expire, or "
+                    "change the password (which revokes them all)."
+                ),
+            ),
             **errors(415),
             429: OpenApiResponse(ErrorSerializer, description="Too many attempts."),
         },
@@ -85,7 +105,10 @@ class TokenView(APIView):
             raise LockedOut(wait=cool_off.total_seconds() if cool_off else None)
         if user is None or not user.is_active or user.clinic_id is None:
             raise exceptions.AuthenticationFailed(LOGIN_FAILED)
-        token, secret = AuthToken.objects.create(user)
+        try:
+            token, secret = api_token_create(user=user)
+        except ApiTokenLimitReached as error:
+            raise TokenLimitReached(str(error)) from error
         # As a browser login does: django-axes resets the failure count on success
         # (AXES_RESET_ON_SUCCESS) and Django records last_login.
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import zoneinfo
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
@@ -156,6 +157,32 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    # set_unusable_password() (the admin's "password-based authentication: disabled")
+    # changes the password without the raw value set_password() leaves for save().
+    _password_disabled = False
+
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        self._password_disabled = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save the user; after a password change, revoke every API token they hold (SPEC §7).
+
+        Every way to change a password ends here: the change and reset pages, the admin,
+        ``manage.py changepassword``, our services (``create_therapist``). Django marks a
+        change by leaving the raw password in ``_password`` until this save (its own
+        ``password_changed`` hook reads it); a password rehashed at login clears it first,
+        so upgrading the hasher revokes nothing. The user's other browser sessions end on
+        their next request, as their session hash no longer matches the password.
+        """
+        password_changed = (
+            self._password is not None or self._password_disabled
+        ) and not self._state.adding
+        super().save(*args, **kwargs)
+        self._password_disabled = False
+        if password_changed:
+            self.auth_token_set.all().delete()  # knox's AuthToken rows
 
     def clean(self) -> None:
         super().clean()

@@ -474,6 +474,7 @@ def test_the_dashboard_shows_the_opened_reviews_due_then_overdue_until_decided(
 
     assert review_cell() == "review-due_today Due today"
     time_machine.move_to(utc(2026, 3, 11, 12, 0), tick=False)  # Wednesday
+    client.force_login(therapist)  # two days idle ended the session (SPEC §7)
     assert review_cell() == "review-overdue Overdue since Mon 9 Mar"
 
     response = client.post(
