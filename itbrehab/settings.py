@@ -68,6 +68,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files keep their own far-future headers; everything
+    # else gets the Content-Security-Policy and, unless its view chose, no-store.
+    "csp.middleware.CSPMiddleware",
+    "itbrehab.headers.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -275,6 +279,30 @@ if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # /healthz is probed over plain HTTP by load balancers and the compose healthcheck.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- Content-Security-Policy ------------------------------------------------------------
+# SPEC §7: everything a page loads comes from this origin, and nothing inline runs. No
+# template holds an inline script, event handler, <style> or style attribute (a test reads
+# them all), so scripts AND styles are 'self' only: no nonces, no 'unsafe-inline'. Styles
+# that scripts set through the CSSOM (Chart.js sizing its canvases, Swagger UI) are not
+# inline styles and stay allowed. htmx is told not to inject its indicator <style>
+# (dashboard.html). /api/docs/ adds ``data:`` images for Swagger UI's icons (itbrehab.api).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],  # the phone link's QR code is inline SVG, not an image
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],  # the phone outbox, htmx, Swagger UI's requests
+        "manifest-src": ["'self'"],  # the phone pages install as an app
+        "worker-src": ["'self'"],  # the phone's offline service worker
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
 # --- Logging ----------------------------------------------------------------------------
 # Console only; nothing here logs request bodies, so pain scores and tokens stay out.

@@ -88,7 +88,9 @@ def pain_button(page: Page, field: str, value: int) -> Locator:
 
 def outbox_emptied(page: Page) -> None:
     """Wait until the phone has sent everything it kept (the server has answered)."""
-    page.wait_for_function("localStorage.getItem('itbrehab-outbox') === '[]'")
+    # A function, not a bare expression: Playwright polls an expression through eval(),
+    # which the pages' Content-Security-Policy refuses (as it should).
+    page.wait_for_function("() => localStorage.getItem('itbrehab-outbox') === '[]'")
 
 
 def test_an_athlete_logs_the_suggested_session_in_three_taps_and_the_pt_sees_it(
@@ -171,7 +173,7 @@ def test_revoked_and_expired_links_are_refused_also_on_an_open_phone(
     link = open_link(page, athlete)
     # Let the service worker finish caching the pages first: its first refused fetch
     # would end the phone session, and the reload below would then answer 404, not 410.
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
 
     services.device_link_revoke(link=link)
 
@@ -234,7 +236,7 @@ def test_a_session_logged_offline_is_sent_exactly_once_when_back_online(
     page = phone_page
     open_link(page, athlete)
     # The service worker has cached the phone pages and controls this one.
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
     # Yesterday's session went through at once ("Session saved" on the page after it).
     page.get_by_role("link", name="Log today's session").tap()
     page.locator("summary").tap()
@@ -294,7 +296,7 @@ def test_a_page_cached_yesterday_logs_offline_sessions_for_today(
     # Yesterday the phone opened its pages (and the service worker cached them).
     time_machine.move_to(timezone.now() - dt.timedelta(days=1), tick=True)
     open_link(page, athlete)
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
     page.goto("/m/log/")
     time_machine.move_to(timezone.now() + dt.timedelta(days=1), tick=True)
 
@@ -407,7 +409,7 @@ def test_a_session_refused_after_going_offline_can_be_fixed_and_saved(
 ) -> None:
     page = phone_page
     open_link(page, athlete)
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
     page.get_by_role("link", name="Log today's session").tap()
     expect(page.get_by_role("heading", name="Log a session")).to_be_visible()
 
