@@ -88,7 +88,7 @@ def cached_athletes(page: Page) -> dict[str, str]:
 
 def log_offline(phone: BrowserContext, page: Page, pain: int = 1) -> None:
     """Open the log page, lose the signal, save the suggested session: it waits on the phone."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
     page.get_by_role("link", name="Log", exact=True).tap()
     expect(page.get_by_role("heading", name="Log a session")).to_be_visible()
     phone.set_offline(True)
@@ -230,7 +230,7 @@ def test_after_a_revoke_no_cached_page_is_shown_offline(
     phone: BrowserContext, page: Page, ana: Athlete
 ) -> None:
     link = open_link(page, ana)
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
     page.goto("/m/log/")
     page.goto("/m/")
     # Offline, the service worker shows Ana's pages from its cache...
@@ -262,7 +262,7 @@ def test_after_a_switch_the_pages_kept_for_offline_are_bens(
     phone: BrowserContext, page: Page, ana: Athlete, ben: Athlete
 ) -> None:
     open_link(page, ana)
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
     page.goto("/m/log/")
     _link, token = services.device_link_create(athlete=ben, created_by=ben.therapist)
     page.goto(f"/m/link/{token}/")

@@ -88,6 +88,7 @@ OTHER_KINDS: Kinds = {
         lambda w: w.phone.post(
             "/m/log/",
             {
+                "athlete": w.athlete.pk,  # the athlete the phone form was shown for
                 "date": timezone.localdate().isoformat(),
                 "activity": "walk",
                 "terrain": "uphill",
