@@ -130,6 +130,15 @@ def test_the_pt_pages_and_the_api_docs_run_with_no_violation(
     expect(page).to_have_url(re.compile(r"q=zzz"))
     page.get_by_label("Name").fill("")
     expect(page.get_by_role("row", name="Sam Okafor")).to_be_visible()
+    # The browser keeps no copy of the caseload (htmx's history cache is off): Back asks
+    # the server for the filtered page again.
+    assert page.evaluate("() => sessionStorage.getItem('htmx-history-cache')") is None
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"q=zzz"))
+    expect(page.get_by_role("row", name="Sam Okafor")).to_have_count(0)
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    page.go_forward()
+    expect(page.get_by_role("row", name="Sam Okafor")).to_be_visible()
     watch.assert_clean(page)
 
     # The athlete page: Chart.js draws the three charts.
