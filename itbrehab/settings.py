@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "csp",  # its system checks catch settings in the pre-4.0 style
     "itbrehab.accounts",
     "athletes",
     "progressions",
