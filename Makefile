@@ -37,6 +37,12 @@ test: install lint
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest \
 	  --cov=progressions.rules --cov-branch --cov-fail-under=100 --cov-report=term-missing:skip-covered
 
+## prod-check: build as the Dockerfile does, serve with gunicorn, check every page and file
+.PHONY: prod-check
+prod-check: install
+	bash .ci/system-packages
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest tests/production
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -56,4 +62,4 @@ screenshots: install
 	$(BIN)/python scripts/screenshots.py
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-production var staticfiles .pytest_cache .ruff_cache

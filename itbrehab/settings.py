@@ -306,19 +306,66 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Logging ----------------------------------------------------------------------------
-# Console only; nothing here logs request bodies, so pain scores and tokens stay out.
+# Console only; nothing here logs request bodies, so pain scores stay out. Phone-link,
+# password-reset and API tokens are redacted (SPEC §7: secrets stay out of logs): at the
+# source on django.request ("Not Found: /m/link/<token>/" for an unknown link, "Gone: …" for
+# a revoked one) and django.server (runserver's request lines), so every handler and
+# caplog see the clean record; and again on each handler, for any other logger.
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "filters": {
+        "redact_secrets": {"()": "itbrehab.logs.RedactSecrets"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        },
+        # As Django's defaults, with the redaction: runserver's lines (development only)
+        # and error reports to ADMINS (none unless set; built by the reporter below).
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_secrets"],
+        },
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["redact_secrets", "require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Replaces Django's unfiltered default handlers; the root's console prints it all.
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
+        "django.request": {"filters": ["redact_secrets"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["redact_secrets"],
+            "level": "INFO",
+            "propagate": False,
+        },
         "django.db.backends": {"level": "WARNING"},
         # django-axes logs every login at INFO; keep failures (WARNING) only.
         "axes": {"level": "WARNING"},
     },
 }
+# Error reports (the ADMINS email, DEBUG pages) hide the token in the path, the Referer
+# and frame variables, and the Authorization header.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "itbrehab.logs.RedactingExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "itbrehab.logs.RedactingExceptionReporter"
 
 # --- Cache ------------------------------------------------------------------------------
 # Throttle counters must be shared by every web worker: Redis when there is one, in its

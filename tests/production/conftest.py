@@ -1,0 +1,155 @@
+"""One production build and one gunicorn server for every test in this folder.
+
+The build (a fresh virtualenv from ``requirements/base.lock``, then collectstatic with
+``DEBUG=false``) takes a minute or two the first time; pip's own cache makes a re-run
+faster. The server runs on a database of its own, ``<DATABASE_URL's name>_smoke``, dropped
+and created for the run and dropped after it (a new SQLite file where DATABASE_URL names no
+PostgreSQL; CI always has one), and shares the run's Redis.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.production import smoke
+
+
+@dataclass(frozen=True)
+class Build:
+    """A finished production build: the virtualenv and the collected static files."""
+
+    venv: Path
+    static_root: Path
+
+
+@dataclass(frozen=True)
+class Site:
+    """The smoke server and the data it serves."""
+
+    server: smoke.Server
+    env: dict[str, str]
+    email: str
+    password: str
+    athlete_id: int
+    link_token: str  # opens the phone pages
+    revoked_token: str  # a link the PT revoked: 410
+
+    def client(self) -> smoke.Client:
+        return smoke.Client(self.server.base_url)
+
+    def therapist_client(self) -> smoke.Client:
+        client = self.client()
+        response = client.login(self.email, self.password)
+        assert response.status == 302, f"login answered {response.status}: {response.text}"
+        return client
+
+
+@pytest.fixture(scope="session")
+def production_build() -> Iterator[Build]:
+    """Build the checkout as the Dockerfile does, into a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="itbrehab-production-") as folder:
+        venv, static_root = Path(folder) / "venv", Path(folder) / "static"
+        result = smoke.build(smoke.ROOT, venv=venv, static_root=static_root)
+        assert result.returncode == 0, f"production build failed:\n{result.stdout}{result.stderr}"
+        yield Build(venv=venv, static_root=static_root)
+
+
+@contextlib.contextmanager
+def _database(workdir: Path) -> Iterator[str]:
+    """Yield the URL of a new, empty database for the smoke server; drop it afterwards."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        # A checkout with no PostgreSQL configured: a file of its own (CI has PostgreSQL).
+        yield f"sqlite:///{workdir / 'smoke.sqlite3'}"
+        return
+    smoke_url = smoke.fresh_database_url(url)
+    try:
+        yield smoke_url
+    finally:
+        smoke.drop_database(smoke_url)
+
+
+# Made with the built virtualenv's Django, as an operator would in a shell on the server.
+_SEED = """
+import json
+from itbrehab.accounts.models import User
+from athletes import services
+therapist = User.objects.get(email={email!r})
+athlete = services.athlete_create(
+    therapist=therapist, first_name="Smoke", last_name="Test", affected_side="left"
+)
+_, token = services.device_link_create(athlete=athlete, created_by=therapist)
+revoked, revoked_token = services.device_link_create(athlete=athlete, created_by=therapist)
+services.device_link_revoke(link=revoked)
+print(json.dumps({{"athlete_id": athlete.pk, "token": token, "revoked_token": revoked_token}}))
+"""
+
+
+@pytest.fixture(scope="session")
+def smoke_site(production_build: Build, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """Migrate a fresh database, add a therapist, an athlete and links, serve with gunicorn."""
+    workdir = tmp_path_factory.mktemp("smoke-site")
+    with _database(workdir) as database_url:
+        env = smoke.base_environment(
+            SECRET_KEY=smoke.new_secret_key(),
+            ALLOWED_HOSTS="127.0.0.1",
+            DATABASE_URL=database_url,
+            STATIC_ROOT=str(production_build.static_root),
+            ITBREHAB_VAR_DIR=str(workdir / "var"),
+            **{
+                name: os.environ[name]
+                for name in ("REDIS_URL", "CACHE_URL")
+                if os.environ.get(name)
+            },
+        )
+        root, venv = smoke.ROOT, production_build.venv
+        smoke.manage(root, venv, env, "migrate", "--noinput")
+        email, password = "pt@smoke.example", secrets.token_urlsafe(18)
+        smoke.manage(
+            root,
+            venv,
+            env,
+            "create_therapist",
+            "--clinic",
+            "Smoke Clinic",
+            "--email",
+            email,
+            "--password",
+            password,
+        )
+        seeded = json.loads(
+            smoke.manage(
+                root, venv, env, "shell", "--verbosity", "0", "-c", _SEED.format(email=email)
+            ).stdout
+        )
+        server = smoke.Server(tree=root, venv=venv, env=env, logs=workdir / "logs")
+        with smoke.serving(server):
+            yield Site(
+                server=server,
+                env=env,
+                email=email,
+                password=password,
+                athlete_id=seeded["athlete_id"],
+                link_token=seeded["token"],
+                revoked_token=seeded["revoked_token"],
+            )
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's Chromium, headless, as in tests/browser/ (Playwright downloads no browser)."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+    }
