@@ -15,5 +15,10 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 accesslog = "-"
 errorlog = "-"
 logger_class = "itbrehab.logs.GunicornLogger"
+# TRUSTED_PROXY_COUNT is the one setting about proxies (SPEC §7, itbrehab/settings.py):
+# with none, gunicorn too ignores X-Forwarded-Proto and friends from any address (its
+# default trusts them from 127.0.0.1); with proxies declared, the app is reachable only
+# through them, so gunicorn passes the headers on and the app decides.
+forwarded_allow_ips = "*" if int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0) > 0 else ""
 # The container is run with signals (docker stop sends SIGTERM); no runtime control socket.
 control_socket_disable = True

@@ -103,6 +103,8 @@ def smoke_site(production_build: Build, tmp_path_factory: pytest.TempPathFactory
         env = smoke.base_environment(
             SECRET_KEY=smoke.new_secret_key(),
             ALLOWED_HOSTS="127.0.0.1",
+            # As deployed: behind one TLS-terminating proxy (the test client plays it).
+            TRUSTED_PROXY_COUNT="1",
             DATABASE_URL=database_url,
             STATIC_ROOT=str(production_build.static_root),
             ITBREHAB_VAR_DIR=str(workdir / "var"),

@@ -8,6 +8,7 @@ not the proxy's, is the one limited.
 
 from __future__ import annotations
 
+import runpy
 from typing import Any
 
 import pytest
@@ -193,3 +194,27 @@ def test_behind_a_trusted_proxy_the_phone_link_limiter_counts_the_real_client(
 
     assert phone.get("/m/link/guessing/", HTTP_X_FORWARDED_FOR="198.51.100.66").status_code == 429
     assert phone.get("/m/link/guessing/", HTTP_X_FORWARDED_FOR="198.51.100.77").status_code == 404
+
+
+# --- gunicorn reads the same setting ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("proxies", "trusted"), [(None, []), ("0", []), ("2", ["*"])])
+def test_gunicorn_trusts_forwarded_headers_only_behind_declared_proxies(
+    monkeypatch: pytest.MonkeyPatch, proxies: str | None, trusted: list[str]
+) -> None:
+    # gunicorn's own default trusts X-Forwarded-Proto from 127.0.0.1 whatever the app says.
+    from pathlib import Path
+
+    from gunicorn.config import Config
+
+    if proxies is None:
+        monkeypatch.delenv("TRUSTED_PROXY_COUNT", raising=False)
+    else:
+        monkeypatch.setenv("TRUSTED_PROXY_COUNT", proxies)
+    conf_file = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+    namespace = runpy.run_path(str(conf_file))
+    config = Config()
+    config.set("forwarded_allow_ips", namespace["forwarded_allow_ips"])
+
+    assert config.forwarded_allow_ips == trusted
