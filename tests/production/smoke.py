@@ -270,8 +270,9 @@ class Client:
 
     ``https=True`` speaks as the TLS-terminating proxy of a real deployment does: it sends
     ``X-Forwarded-Proto: https``, trusted because the smoke server is configured behind
-    one proxy (``TRUSTED_PROXY_COUNT=1``, which gunicorn.conf.py also reads), so the app runs with its production settings untouched
-    (HTTPS redirect, HSTS, secure cookies, strict CSRF origin checks). Secure cookies are
+    one proxy (``TRUSTED_PROXY_COUNT=1``, which gunicorn.conf.py also reads), so the app
+    runs with its production settings untouched (HTTPS redirect, HSTS, secure cookies,
+    strict CSRF origin checks). Secure cookies are
     kept and sent back as a browser behind that proxy would.
     """
 
