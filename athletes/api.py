@@ -12,14 +12,17 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.http import parse_etags
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -33,7 +36,13 @@ from athletes.selectors import (
     sessions_for_user,
 )
 from itbrehab.accounts.models import User
-from itbrehab.api_errors import FILTER_ERRORS, READ_ERRORS, WRITE_ERRORS, errors
+from itbrehab.api_errors import (
+    FILTER_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ErrorSerializer,
+    errors,
+)
 from progressions.rules.protocol import Recommendation, StageCode
 from progressions.selectors import progressions_for_athletes
 
@@ -236,6 +245,14 @@ class SessionLogSerializer(serializers.ModelSerializer):
         help_text="Variables changed since the previous running-type session.",
     )  # fmt: skip
     warnings = serializers.ListField(child=serializers.DictField(), read_only=True)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="Counts the changes to the session (also its ETag). On PATCH, the version "
+        "the change is based on: if the session has changed since, 409 and nothing is saved. "
+        "Ignored on POST (a new session is version 1).",
+    )
 
     class Meta:
         model = SessionLog
@@ -247,6 +264,7 @@ class SessionLogSerializer(serializers.ModelSerializer):
             "client_id",
             "changed_variables",
             "warnings",
+            "version",
             "created_at",
             "updated_at",
         ]
@@ -262,6 +280,8 @@ class SessionLogSerializer(serializers.ModelSerializer):
         validators: list[Any] = []  # the client_id constraint is handled as a replay
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is None:
+            attrs.pop("version", None)  # a new session starts at 1, whatever is sent
         if self.instance is not None and "client_id" in attrs:
             if attrs["client_id"] != self.instance.client_id:
                 raise serializers.ValidationError({"client_id": "client_id cannot change."})
@@ -314,11 +334,115 @@ class AthleteSessionViewSet(
         )
 
 
+# A change to a session must say which version it was based on (SPEC §7: no lost update):
+# ``If-Match`` with the ETag from GET, or ``version`` in the body. Without either it is
+# refused (428): "never silently overwrites" leaves no room for a blind write.
+SESSION_PRECONDITION_REQUIRED = (
+    "Say which version of the session this change is based on: send If-Match with the "
+    'ETag of GET /api/v1/sessions/{id}/ (e.g. If-Match: "3"), or its version in the body.'
+)
+SESSION_IF_MATCH_FAILED = (
+    "If-Match does not match: the session was changed since it was loaded and its ETag is "
+    'now "{version}". Nothing was saved; GET it again and make the change on that version.'
+)
+SESSION_VERSION_CONFLICT = (
+    "version: the session was changed since it was loaded and is now at version {version}. "
+    "Nothing was saved; GET it again and make the change on that version."
+)
+
+
+def session_etag(session: SessionLog) -> str:
+    """Return the session's strong entity tag: its version, quoted."""
+    return f'"{session.version}"'
+
+
+def if_match_passes(header: str, session: SessionLog) -> bool:
+    """Return whether an ``If-Match`` value lets a change of ``session`` go ahead.
+
+    ``*`` matches any stored session; otherwise one of the listed tags must equal the
+    session's ETag by strong comparison (RFC 9110 §13.1.1): a weak ``W/"3"`` or a
+    malformed value never matches.
+    """
+    tags = parse_etags(header)
+    return "*" in tags or session_etag(session) in tags
+
+
+class SessionChangedSerializer(ErrorSerializer):
+    """409 and 412: the session changed since the client loaded it."""
+
+    current_version = serializers.IntegerField(help_text="The session's version now.")
+    field = serializers.CharField(
+        required=False, help_text="409 only: the body field that did not match (version)."
+    )
+
+
+def session_changed(current: SessionLog, *, field: str | None) -> Response:
+    """Answer a change based on an older version: 409 naming ``field``, else 412."""
+    body: dict[str, Any] = {"current_version": current.version}
+    if field is not None:
+        body |= {
+            "detail": SESSION_VERSION_CONFLICT.format(version=current.version),
+            "code": "version_conflict",
+            "field": field,
+        }
+        code = status.HTTP_409_CONFLICT
+    else:
+        body |= {
+            "detail": SESSION_IF_MATCH_FAILED.format(version=current.version),
+            "code": "precondition_failed",
+        }
+        code = status.HTTP_412_PRECONDITION_FAILED
+    return Response(body, status=code, headers={"ETag": session_etag(current)})
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description='The ETag from GET (e.g. `"3"`): the change is made only if the session is '
+    "still at that version, else 412 and nothing is written.",
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description='The session\'s version as a strong entity tag, e.g. `"3"`: send it back '
+    "in If-Match.",
+)
+SESSION_CHANGED_RESPONSES = {
+    409: OpenApiResponse(
+        SessionChangedSerializer,
+        description="The body's `version` is not the session's current version: it was "
+        "changed since it was loaded. Nothing was written.",
+    ),
+    412: OpenApiResponse(
+        SessionChangedSerializer,
+        description="If-Match does not match the session's current ETag. Nothing was written.",
+    ),
+}
+
+
 @extend_schema(tags=["sessions"])
 @extend_schema_view(
-    retrieve=extend_schema(responses={200: SessionLogSerializer, **READ_ERRORS}),
-    partial_update=extend_schema(responses={200: SessionLogSerializer, **WRITE_ERRORS}),
-    destroy=extend_schema(responses={204: None, **READ_ERRORS}),
+    retrieve=extend_schema(parameters=[ETAG], responses={200: SessionLogSerializer, **READ_ERRORS}),
+    partial_update=extend_schema(
+        parameters=[IF_MATCH, ETAG],
+        responses={
+            200: SessionLogSerializer,
+            **WRITE_ERRORS,
+            **SESSION_CHANGED_RESPONSES,
+            428: OpenApiResponse(
+                ErrorSerializer,
+                description="Neither If-Match nor `version` was sent: a change must say "
+                "which version it is based on. Nothing was written.",
+            ),
+        },
+    ),
+    destroy=extend_schema(
+        parameters=[IF_MATCH],
+        responses={204: None, **READ_ERRORS, 412: SESSION_CHANGED_RESPONSES[412]},
+    ),
 )
 class SessionViewSet(
     mixins.RetrieveModelMixin,
@@ -326,7 +450,11 @@ class SessionViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """One session: PATCH is how ``pain_next_morning`` arrives the next day."""
+    """One session: PATCH is how ``pain_next_morning`` arrives the next day.
+
+    Every answer with the session carries its ``ETag``; PATCH needs ``If-Match`` or the
+    ``version`` it is based on (428 without), DELETE takes ``If-Match`` if sent.
+    """
 
     serializer_class = SessionLogSerializer
     http_method_names = ["get", "patch", "delete", "head", "options"]
@@ -334,15 +462,50 @@ class SessionViewSet(
     def get_queryset(self) -> QuerySet[SessionLog]:
         return sessions_for_user(self.request.user)
 
+    def _respond(self, session: SessionLog) -> Response:
+        return Response(self.get_serializer(session).data, headers={"ETag": session_etag(session)})
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._respond(self.get_object())
+
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         session = self.get_object()
+        if_match = request.headers.get("If-Match")
+        # The header is judged before the body (RFC 9110 §13.2.2); "no precondition at all"
+        # only once the body is known to carry no version.
+        if if_match is not None and not if_match_passes(if_match, session):
+            return session_changed(session, field=None)
         serializer = self.get_serializer(session, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        session = services.session_log_update(session=session, **serializer.validated_data)
-        return Response(self.get_serializer(session).data)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        if if_match is None and version is None:
+            body = {"detail": SESSION_PRECONDITION_REQUIRED, "code": "precondition_required"}
+            return Response(body, status=status.HTTP_428_PRECONDITION_REQUIRED)
+        try:
+            session = services.session_log_update(
+                session=session,
+                expected_version=session.version if version is None else version,
+                **data,
+            )
+        except services.SessionChangedError as changed:
+            return session_changed(changed.current, field=None if version is None else "version")
+        except SessionLog.DoesNotExist:
+            raise NotFound() from None  # deleted between loading it and the write
+        return self._respond(session)
 
-    def perform_destroy(self, instance: SessionLog) -> None:
-        services.session_log_delete(session=instance)
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        session = self.get_object()
+        if_match = request.headers.get("If-Match")
+        if if_match is not None and not if_match_passes(if_match, session):
+            return session_changed(session, field=None)
+        try:
+            services.session_log_delete(
+                session=session, expected_version=None if if_match is None else session.version
+            )
+        except services.SessionChangedError as changed:
+            return session_changed(changed.current, field=None)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- Pain check-ins -------------------------------------------------------------------
