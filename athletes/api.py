@@ -12,10 +12,8 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.http import parse_etags
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
@@ -27,6 +25,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from athletes import services
+from athletes.api_preconditions import (
+    ETAG,
+    IF_MATCH,
+    PRECONDITION_REQUIRED_RESPONSE,
+    SESSION_CHANGED_RESPONSES,
+    if_match_passes,
+    precondition_required,
+    session_changed,
+    session_etag,
+)
 from athletes.models import SESSION_INPUT_FIELDS, Athlete, DeviceLink, PainScore, SessionLog
 from athletes.phone import link_url
 from athletes.selectors import (
@@ -36,13 +44,7 @@ from athletes.selectors import (
     sessions_for_user,
 )
 from itbrehab.accounts.models import User
-from itbrehab.api_errors import (
-    FILTER_ERRORS,
-    READ_ERRORS,
-    WRITE_ERRORS,
-    ErrorSerializer,
-    errors,
-)
+from itbrehab.api_errors import FILTER_ERRORS, READ_ERRORS, WRITE_ERRORS, errors
 from progressions.rules.protocol import Recommendation, StageCode
 from progressions.selectors import progressions_for_athletes
 
@@ -334,95 +336,6 @@ class AthleteSessionViewSet(
         )
 
 
-# A change to a session must say which version it was based on (SPEC §7: no lost update):
-# ``If-Match`` with the ETag from GET, or ``version`` in the body. Without either it is
-# refused (428): "never silently overwrites" leaves no room for a blind write.
-SESSION_PRECONDITION_REQUIRED = (
-    "Say which version of the session this change is based on: send If-Match with the "
-    'ETag of GET /api/v1/sessions/{id}/ (e.g. If-Match: "3"), or its version in the body.'
-)
-SESSION_IF_MATCH_FAILED = (
-    "If-Match does not match: the session was changed since it was loaded and its ETag is "
-    'now "{version}". Nothing was saved; GET it again and make the change on that version.'
-)
-SESSION_VERSION_CONFLICT = (
-    "version: the session was changed since it was loaded and is now at version {version}. "
-    "Nothing was saved; GET it again and make the change on that version."
-)
-
-
-def session_etag(session: SessionLog) -> str:
-    """Return the session's strong entity tag: its version, quoted."""
-    return f'"{session.version}"'
-
-
-def if_match_passes(header: str, session: SessionLog) -> bool:
-    """Return whether an ``If-Match`` value lets a change of ``session`` go ahead.
-
-    ``*`` matches any stored session; otherwise one of the listed tags must equal the
-    session's ETag by strong comparison (RFC 9110 §13.1.1): a weak ``W/"3"`` or a
-    malformed value never matches.
-    """
-    tags = parse_etags(header)
-    return "*" in tags or session_etag(session) in tags
-
-
-class SessionChangedSerializer(ErrorSerializer):
-    """409 and 412: the session changed since the client loaded it."""
-
-    current_version = serializers.IntegerField(help_text="The session's version now.")
-    field = serializers.CharField(
-        required=False, help_text="409 only: the body field that did not match (version)."
-    )
-
-
-def session_changed(current: SessionLog, *, field: str | None) -> Response:
-    """Answer a change based on an older version: 409 naming ``field``, else 412."""
-    body: dict[str, Any] = {"current_version": current.version}
-    if field is not None:
-        body |= {
-            "detail": SESSION_VERSION_CONFLICT.format(version=current.version),
-            "code": "version_conflict",
-            "field": field,
-        }
-        code = status.HTTP_409_CONFLICT
-    else:
-        body |= {
-            "detail": SESSION_IF_MATCH_FAILED.format(version=current.version),
-            "code": "precondition_failed",
-        }
-        code = status.HTTP_412_PRECONDITION_FAILED
-    return Response(body, status=code, headers={"ETag": session_etag(current)})
-
-
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    str,
-    OpenApiParameter.HEADER,
-    description='The ETag from GET (e.g. `"3"`): the change is made only if the session is '
-    "still at that version, else 412 and nothing is written.",
-)
-ETAG = OpenApiParameter(
-    "ETag",
-    str,
-    OpenApiParameter.HEADER,
-    response=[200],
-    description='The session\'s version as a strong entity tag, e.g. `"3"`: send it back '
-    "in If-Match.",
-)
-SESSION_CHANGED_RESPONSES = {
-    409: OpenApiResponse(
-        SessionChangedSerializer,
-        description="The body's `version` is not the session's current version: it was "
-        "changed since it was loaded. Nothing was written.",
-    ),
-    412: OpenApiResponse(
-        SessionChangedSerializer,
-        description="If-Match does not match the session's current ETag. Nothing was written.",
-    ),
-}
-
-
 @extend_schema(tags=["sessions"])
 @extend_schema_view(
     retrieve=extend_schema(parameters=[ETAG], responses={200: SessionLogSerializer, **READ_ERRORS}),
@@ -432,11 +345,7 @@ SESSION_CHANGED_RESPONSES = {
             200: SessionLogSerializer,
             **WRITE_ERRORS,
             **SESSION_CHANGED_RESPONSES,
-            428: OpenApiResponse(
-                ErrorSerializer,
-                description="Neither If-Match nor `version` was sent: a change must say "
-                "which version it is based on. Nothing was written.",
-            ),
+            428: PRECONDITION_REQUIRED_RESPONSE,
         },
     ),
     destroy=extend_schema(
@@ -480,8 +389,7 @@ class SessionViewSet(
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
         if if_match is None and version is None:
-            body = {"detail": SESSION_PRECONDITION_REQUIRED, "code": "precondition_required"}
-            return Response(body, status=status.HTTP_428_PRECONDITION_REQUIRED)
+            return precondition_required()
         try:
             session = services.session_log_update(
                 session=session,
@@ -505,6 +413,8 @@ class SessionViewSet(
             )
         except services.SessionChangedError as changed:
             return session_changed(changed.current, field=None)
+        except SessionLog.DoesNotExist:
+            raise NotFound() from None  # deleted by another request meanwhile
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -18,7 +18,7 @@ import pytest
 from django.db import connections
 from rest_framework.test import APIClient
 
-from athletes.api import (
+from athletes.api_preconditions import (
     SESSION_IF_MATCH_FAILED,
     SESSION_PRECONDITION_REQUIRED,
     SESSION_VERSION_CONFLICT,
@@ -397,3 +397,31 @@ def test_of_simultaneous_patches_on_one_version_exactly_one_is_stored(
     assert row["version"] == 2
     winner = row["duration_min"] - 31
     assert row["notes"] == f"writer {winner}"  # one writer's change, whole
+
+
+# --- Deleted between loading it and the write ----------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["patch", "delete"])
+def test_a_session_deleted_while_the_request_runs_answers_404(
+    clinic_system: APIClient, session: SessionLog, monkeypatch: pytest.MonkeyPatch, method: str
+) -> None:
+    # Another request deletes the session after this one loaded it: the write finds no
+    # row to change, which is a 404, never a 500 or a resurrected row.
+    from athletes.api import SessionViewSet
+
+    load = SessionViewSet.get_object
+
+    def load_then_lose(view: SessionViewSet) -> SessionLog:
+        loaded = load(view)
+        SessionLog.objects.filter(pk=loaded.pk).delete()
+        return loaded
+
+    monkeypatch.setattr(SessionViewSet, "get_object", load_then_lose)
+
+    response = getattr(clinic_system, method)(
+        url(session), {"duration_min": 35}, headers={"If-Match": '"1"'}
+    )
+
+    assert response.status_code == 404
+    assert not SessionLog.objects.filter(pk=session.pk).exists()
