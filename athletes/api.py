@@ -20,10 +20,21 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from athletes import services
+from athletes.api_preconditions import (
+    ETAG,
+    IF_MATCH,
+    PRECONDITION_REQUIRED_RESPONSE,
+    SESSION_CHANGED_RESPONSES,
+    if_match_passes,
+    precondition_required,
+    session_changed,
+    session_etag,
+)
 from athletes.models import (
     SESSION_INPUT_FIELDS,
     Athlete,
@@ -248,6 +259,14 @@ class SessionLogSerializer(serializers.ModelSerializer):
         help_text="Variables changed since the previous running-type session.",
     )  # fmt: skip
     warnings = serializers.ListField(child=serializers.DictField(), read_only=True)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="Counts the changes to the session (also its ETag). On PATCH, the version "
+        "the change is based on: if the session has changed since, 409 and nothing is saved. "
+        "Ignored on POST (a new session is version 1).",
+    )
 
     class Meta:
         model = SessionLog
@@ -259,6 +278,7 @@ class SessionLogSerializer(serializers.ModelSerializer):
             "client_id",
             "changed_variables",
             "warnings",
+            "version",
             "created_at",
             "updated_at",
         ]
@@ -279,6 +299,8 @@ class SessionLogSerializer(serializers.ModelSerializer):
         own = self.instance.source if self.instance is not None else SessionSource.API
         if "source" in self.initial_data and self.initial_data["source"] != own:
             raise serializers.ValidationError({"source": SOURCE_SET_BY_SERVER})
+        if self.instance is None:
+            attrs.pop("version", None)  # a new session starts at 1, whatever is sent
         if self.instance is not None and "client_id" in attrs:
             if attrs["client_id"] != self.instance.client_id:
                 raise serializers.ValidationError({"client_id": "client_id cannot change."})
@@ -336,9 +358,20 @@ class AthleteSessionViewSet(
 
 @extend_schema(tags=["sessions"])
 @extend_schema_view(
-    retrieve=extend_schema(responses={200: SessionLogSerializer, **READ_ERRORS}),
-    partial_update=extend_schema(responses={200: SessionLogSerializer, **WRITE_ERRORS}),
-    destroy=extend_schema(responses={204: None, **READ_ERRORS}),
+    retrieve=extend_schema(parameters=[ETAG], responses={200: SessionLogSerializer, **READ_ERRORS}),
+    partial_update=extend_schema(
+        parameters=[IF_MATCH, ETAG],
+        responses={
+            200: SessionLogSerializer,
+            **WRITE_ERRORS,
+            **SESSION_CHANGED_RESPONSES,
+            428: PRECONDITION_REQUIRED_RESPONSE,
+        },
+    ),
+    destroy=extend_schema(
+        parameters=[IF_MATCH],
+        responses={204: None, **READ_ERRORS, 412: SESSION_CHANGED_RESPONSES[412]},
+    ),
 )
 class SessionViewSet(
     mixins.RetrieveModelMixin,
@@ -346,7 +379,11 @@ class SessionViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """One session: PATCH is how ``pain_next_morning`` arrives the next day."""
+    """One session: PATCH is how ``pain_next_morning`` arrives the next day.
+
+    Every answer with the session carries its ``ETag``; PATCH needs ``If-Match`` or the
+    ``version`` it is based on (428 without), DELETE takes ``If-Match`` if sent.
+    """
 
     serializer_class = SessionLogSerializer
     http_method_names = ["get", "patch", "delete", "head", "options"]
@@ -354,15 +391,51 @@ class SessionViewSet(
     def get_queryset(self) -> QuerySet[SessionLog]:
         return sessions_for_user(self.request.user)
 
+    def _respond(self, session: SessionLog) -> Response:
+        return Response(self.get_serializer(session).data, headers={"ETag": session_etag(session)})
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._respond(self.get_object())
+
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         session = self.get_object()
+        if_match = request.headers.get("If-Match")
+        # The header is judged before the body (RFC 9110 §13.2.2); "no precondition at all"
+        # only once the body is known to carry no version.
+        if if_match is not None and not if_match_passes(if_match, session):
+            return session_changed(session, field=None)
         serializer = self.get_serializer(session, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        session = services.session_log_update(session=session, **serializer.validated_data)
-        return Response(self.get_serializer(session).data)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        if if_match is None and version is None:
+            return precondition_required()
+        try:
+            session = services.session_log_update(
+                session=session,
+                expected_version=session.version if version is None else version,
+                **data,
+            )
+        except services.SessionChangedError as changed:
+            return session_changed(changed.current, field=None if version is None else "version")
+        except SessionLog.DoesNotExist:
+            raise NotFound() from None  # deleted between loading it and the write
+        return self._respond(session)
 
-    def perform_destroy(self, instance: SessionLog) -> None:
-        services.session_log_delete(session=instance)
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        session = self.get_object()
+        if_match = request.headers.get("If-Match")
+        if if_match is not None and not if_match_passes(if_match, session):
+            return session_changed(session, field=None)
+        try:
+            services.session_log_delete(
+                session=session, expected_version=None if if_match is None else session.version
+            )
+        except services.SessionChangedError as changed:
+            return session_changed(changed.current, field=None)
+        except SessionLog.DoesNotExist:
+            raise NotFound() from None  # deleted by another request meanwhile
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- Pain check-ins -------------------------------------------------------------------

@@ -98,6 +98,141 @@ class SessionForm(forms.ModelForm):
         }
 
 
+SESSION_CHANGED_WHILE_EDITING = (
+    "Someone else changed this session while you had this form open (the athlete's "
+    "morning answer, a colleague or a clinic system), so nothing was saved. The fields "
+    "changed since you opened it are marked below: check them, then save again."
+)
+FIELD_CHANGED_BY_BOTH = (
+    "Your value: {yours} · Now saved: {saved} (changed since you opened this form). "
+    "Saving again stores your value."
+)
+FIELD_CHANGED_BY_OTHERS = (
+    "Now saved: {saved} (changed since you opened this form; it was {loaded}). "
+    "The form now shows the saved value."
+)
+SESSION_FORM_WITHOUT_VERSION = (
+    "This form does not say which version of the session it was opened on, so it cannot "
+    "tell whether someone changed it since: open the session again from the athlete page."
+)
+
+
+def _shown(field: forms.Field, value: Any) -> str:
+    """Return ``value`` as the PT reads it beside a field: labels, yes/no, "empty"."""
+    if value is None or value == "":
+        return "empty"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    labels = {str(code): label for code, label in getattr(field, "choices", ())}
+    return str(labels.get(str(value), value))
+
+
+def _posted(value: Any) -> str:
+    """Return ``value`` as a browser posts it for the correction form's widgets."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"  # what CheckboxInput and BooleanField read
+    return str(value)  # dates in ISO format, decimals as written
+
+
+class SessionBoundField(forms.BoundField):
+    """A field of the correction form that knows what changed under the PT."""
+
+    @property
+    def conflict(self) -> str:
+        """Return the note on what someone else changed in this field ("" if nothing)."""
+        return self.form.conflicts.get(self.name, "")
+
+    @property
+    def aria_describedby(self) -> str | None:
+        described = super().aria_describedby
+        if not self.conflict:
+            return described
+        return " ".join(filter(None, [described, f"{self.auto_id}_conflict"]))
+
+    def build_widget_attrs(
+        self, attrs: dict[str, Any], widget: forms.Widget | None = None
+    ) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        if widget is not None and widget.is_hidden:
+            attrs.pop("aria-describedby", None)  # the opened-with copy is read by no one
+        return attrs
+
+
+class SessionEditForm(SessionForm):
+    """Correct a stored session, saved only on the version it was opened on (SPEC §7).
+
+    ``version`` (hidden) is the session's version when the form was opened, and every field
+    carries the value it was opened with (Django's ``initial-<name>`` hidden inputs), so
+    after a conflict :meth:`rebase` can tell what the PT changed from what someone else
+    changed meanwhile.
+    """
+
+    bound_field_class = SessionBoundField
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=2**31 - 1,
+        error_messages=dict.fromkeys(
+            ("required", "invalid", "min_value", "max_value"), SESSION_FORM_WITHOUT_VERSION
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.conflicts: dict[str, str] = {}
+        self.fields["version"].initial = self.instance.version
+        for name in self._meta.fields:
+            self.fields[name].show_hidden_initial = True
+
+    def rebase(self, current: SessionLog) -> SessionEditForm:
+        """Return this (valid) submission re-based on ``current``, the session as stored now.
+
+        Never loses what the PT typed, never quietly undoes someone else's change:
+
+        - a field only the PT changed keeps the PT's value;
+        - a field only someone else changed takes the stored value, so saving again
+          cannot put back the stale value the form was opened with (the athlete's morning
+          answer stays), and says so beside the field;
+        - a field both changed, to different values, keeps the PT's value and shows both:
+          the PT decides;
+        - the version and the opened-with values become the current ones, so saving
+          again stores the form as shown (unless the session changes once more).
+
+        The returned form is bound, carries the conflict message above the fields and the
+        notes beside them (``field.conflict``).
+        """
+        data = self.data.copy()
+        data["version"] = str(current.version)
+        conflicts: dict[str, str] = {}
+        for name in self._meta.fields:
+            field, bound = self.fields[name], self[name]
+            initial_name = bound.html_initial_name
+            opened = field.hidden_widget().value_from_datadict(self.data, self.files, initial_name)
+            saved = getattr(current, name)
+            data[initial_name] = _posted(saved)
+            if not field.has_changed(saved, opened):
+                continue  # no one else changed it: whatever the PT entered stands
+            shown_saved = _shown(field, saved)
+            if name not in self.changed_data:
+                data[name] = _posted(saved)
+                try:
+                    shown_opened = _shown(field, field.to_python(opened))
+                except forms.ValidationError:
+                    shown_opened = _shown(field, opened)
+                conflicts[name] = FIELD_CHANGED_BY_OTHERS.format(
+                    saved=shown_saved, loaded=shown_opened
+                )
+            elif field.has_changed(saved, bound.data):
+                yours = _shown(field, self.cleaned_data[name])
+                conflicts[name] = FIELD_CHANGED_BY_BOTH.format(yours=yours, saved=shown_saved)
+        rebased = SessionEditForm(data, instance=current)
+        rebased.conflicts = conflicts
+        rebased.add_error(None, SESSION_CHANGED_WHILE_EDITING)
+        return rebased
+
+
 class DecisionForm(forms.Form):
     """This week's review: advance, hold or back off, with a note."""
 

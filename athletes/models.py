@@ -253,6 +253,11 @@ class SessionLog(models.Model):
     warnings = models.JSONField(default=list, blank=True, editable=False)
     # Set by phones and integrations so a retried POST stores the session once.
     client_id = models.UUIDField(null=True, blank=True, editable=False)
+    # Counts the changes to what was entered (SPEC §7, no lost update): 1 when stored,
+    # +1 on every update through ``session_log_update``, which writes only if the row is
+    # still at the version the change was based on. The recomputed one-variable check
+    # above is derived, not entered, and does not count.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

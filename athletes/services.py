@@ -88,19 +88,80 @@ def session_log_create(*, athlete: Athlete, **fields: Any) -> SessionLog:
     return session
 
 
+SESSION_CHANGED = (
+    "This session was changed since it was loaded: it is now at version {version}. "
+    "Nothing was saved; load it again and make the change on the current version."
+)
+
+
+class SessionChangedError(Exception):
+    """A change was based on an older version of a session than the one stored.
+
+    ``current`` is the session as stored now, so the caller can show both values or answer
+    with the current version. Nothing was written.
+    """
+
+    def __init__(self, current: SessionLog) -> None:
+        self.current = current
+        super().__init__(SESSION_CHANGED.format(version=current.version))
+
+
+def _lock(session: SessionLog) -> None:
+    """Reload ``session`` from its row, locked until the transaction ends.
+
+    The athlete and clinic come in the same query (``clean()`` reads the clinic's today);
+    only the session's row is locked.
+    """
+    session.refresh_from_db(
+        from_queryset=SessionLog.objects.select_for_update(of=("self",)).select_related(
+            "athlete__clinic"
+        )
+    )
+
+
 @transaction.atomic
-def session_log_update(*, session: SessionLog, **fields: Any) -> SessionLog:
-    """Change some fields of a stored session (e.g. ``pain_next_morning`` the day after).
+def session_log_update(
+    *, session: SessionLog, expected_version: int | None = None, **fields: Any
+) -> SessionLog:
+    """Change some fields of a stored session and return it at its new version.
+
+    ``expected_version`` is the version the change was based on (the PT's form, an API
+    client's ``If-Match`` or ``version``). The write is a compare-and-swap: one
+    ``UPDATE … WHERE version = expected``, so of two changes based on the same version
+    exactly one is stored. If the session moved on, ``SessionChangedError`` carries it as
+    stored now and nothing is written. Without ``expected_version`` (the phone's morning
+    answer, which sets one field whatever the others say) the row is locked and reloaded
+    first, so the change applies to the session as stored now and overwrites nothing.
+    Values equal to the stored ones store nothing (the version stays).
 
     Recomputes the one-variable check of this session, of the session now after it and of
     the one that followed it before (a changed date can move it). Raises
-    ``ValidationError`` and writes nothing when the result would be invalid.
+    ``ValidationError`` and writes nothing when the result would be invalid, and
+    ``SessionLog.DoesNotExist`` when the session was deleted meanwhile.
     """
+    if expected_version is None:
+        _lock(session)
+        expected_version = session.version
+    elif session.version != expected_version:
+        raise SessionChangedError(SessionLog.objects.get(pk=session.pk))
     followed_before = next_running_session(session)
+    attnames = [SessionLog._meta.get_field(name).attname for name in fields]
+    stored = {attname: getattr(session, attname) for attname in attnames}
     for name, value in fields.items():
         setattr(session, name, value)
     session.full_clean(validate_constraints=False)  # see HOT_PATH
-    session.save()
+    changed = {a: getattr(session, a) for a in attnames if getattr(session, a) != stored[a]}
+    if not changed:
+        return session  # nothing to store: the version stays, so no one else's form goes stale
+    columns = {
+        **changed,
+        "version": expected_version + 1,
+        "updated_at": timezone.now(),  # auto_now applies to save(), not to update()
+    }
+    if not SessionLog.objects.filter(pk=session.pk, version=expected_version).update(**columns):
+        # Another change was stored between loading the session and this UPDATE.
+        raise SessionChangedError(SessionLog.objects.get(pk=session.pk))
+    session.version, session.updated_at = columns["version"], columns["updated_at"]
     session_neighbours_refresh(session)
     if followed_before is not None:
         session_variables_refresh(followed_before)
@@ -108,8 +169,16 @@ def session_log_update(*, session: SessionLog, **fields: Any) -> SessionLog:
 
 
 @transaction.atomic
-def session_log_delete(*, session: SessionLog) -> None:
-    """Delete a session; the session that followed it is compared with its new previous one."""
+def session_log_delete(*, session: SessionLog, expected_version: int | None = None) -> None:
+    """Delete a session; the session that followed it is compared with its new previous one.
+
+    With ``expected_version`` the session is deleted only if it is still at that version
+    (the row is locked, then compared); else ``SessionChangedError`` and nothing is deleted.
+    """
+    if expected_version is not None:
+        _lock(session)
+        if session.version != expected_version:
+            raise SessionChangedError(session)
     following = next_running_session(session)
     session.delete()
     if following is not None:

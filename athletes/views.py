@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from athletes import services
 from athletes.dashboard import SORTS, dashboard_rows
-from athletes.forms import AthleteCreateForm, AthleteForm, DecisionForm, SessionForm, SettingsForm
+from athletes.forms import (
+    AthleteCreateForm,
+    AthleteForm,
+    DecisionForm,
+    SessionEditForm,
+    SessionForm,
+    SettingsForm,
+)
 from athletes.models import Athlete, AthleteStatus, DeviceLink, SessionLog, SessionSource
 from athletes.phone import link_url
 from athletes.selectors import athlete_for_user
@@ -393,16 +400,30 @@ def session_create(request: HttpRequest, athlete_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_edit(request: HttpRequest, athlete_id: int, session_id: int) -> HttpResponse:
-    """Correct a logged session (e.g. add the next-morning pain the athlete phoned in)."""
+    """Correct a logged session (e.g. add the next-morning pain the athlete phoned in).
+
+    Saved only on the version the form was opened on (SPEC §7): if the session changed
+    meanwhile (the athlete's morning answer, a colleague, a clinic system) nothing is
+    saved and the form comes back re-based on the stored session, what the PT typed kept
+    and every field someone else changed marked (``SessionEditForm.rebase``).
+    """
     athlete = athlete_for_user(request.user, athlete_id)
     session = get_object_or_404(SessionLog, pk=session_id, athlete=athlete)
-    form = SessionForm(request.POST or None, instance=session)
+    form = SessionEditForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            services.session_log_update(session=SessionLog.objects.get(pk=session.pk), **data)
+            services.session_log_update(
+                session=SessionLog.objects.get(pk=session.pk),  # the form changed `session`
+                expected_version=form.cleaned_data["version"],
+                **data,
+            )
+        except services.SessionChangedError as changed:
+            form = form.rebase(changed.current)
         except ValidationError as error:
             form.add_error(None, _for_form(error, form))
+        except SessionLog.DoesNotExist:
+            raise Http404("The session was deleted.") from None
         else:
             messages.success(request, "Session corrected.")
             return redirect("athlete", athlete_id=athlete.pk)

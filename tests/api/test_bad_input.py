@@ -125,7 +125,8 @@ ENDPOINTS = {
         ),
         Endpoint("athlete-patch", "PATCH", "/api/v1/athletes/{athlete}/"),
         Endpoint("session-create", "POST", "/api/v1/athletes/{athlete}/sessions/", VALID_SESSION),
-        Endpoint("session-patch", "PATCH", "/api/v1/sessions/{session}/"),
+        # A PATCH says which version it is based on (428 without): the session's first.
+        Endpoint("session-patch", "PATCH", "/api/v1/sessions/{session}/", {"version": 1}),
         Endpoint(
             "pain-score-create",
             "POST",
@@ -207,6 +208,7 @@ FIELDS: dict[str, list[Field]] = {
         Field("notes", "text", max_length=2000),
         Field("source", "choice"),
         Field("client_id", "uuid", nullable=True),
+        Field("version", "int", 1, 2**31 - 1),
     ],
     "pain-score": [
         Field("date", "date", required=True, future_ok=False),
@@ -517,7 +519,8 @@ def test_the_interval_total_may_equal_the_duration(client: APIClient, athlete: A
 def test_a_patch_that_breaks_a_session_rule_is_refused(
     client: APIClient, athlete: Athlete, session: SessionLog, patch: dict, field_name: str
 ) -> None:
-    answer = assert_refused(client, ENDPOINTS["session-patch"], athlete, session, patch)
+    endpoint = ENDPOINTS["session-patch"]
+    answer = assert_refused(client, endpoint, athlete, session, {**endpoint.valid, **patch})
 
     assert answer.pop("_status") == 400
     assert field_name in answer, answer

@@ -97,7 +97,7 @@ MATRIX: list[Case] = [
     Case("DELETE", SESSIONS, 405),
     # One session.
     Case("GET", SESSION, 200),
-    Case("PATCH", SESSION, 200, {"pain_next_morning": 1}),
+    Case("PATCH", SESSION, 200, {"pain_next_morning": 1, "version": 1}),
     Case("DELETE", SESSION, 204),
     Case("PUT", SESSION, 405, NEW_SESSION),
     Case("POST", SESSION, 405, NEW_SESSION),
@@ -433,7 +433,7 @@ def test_a_new_athlete_always_joins_the_requesters_clinic(
 @pytest.mark.parametrize(
     ("path", "body"),
     [
-        (SESSION, {"athlete": "{outsider_athlete}", "notes": "moved?"}),
+        (SESSION, {"athlete": "{outsider_athlete}", "notes": "moved?", "version": 1}),
         (SESSIONS, {**NEW_SESSION, "athlete": "{outsider_athlete}"}),
         (PAIN_SCORES, {"athlete": "{outsider_athlete}", "date": "yesterday", "score": 1}),
     ],

@@ -57,11 +57,13 @@ def test_a_create_that_repeats_api_as_its_source_is_stored_as_api(
 def test_a_patch_cannot_relabel_a_phone_session(api_client: APIClient, athlete: Athlete) -> None:
     session = SessionLogFactory(athlete=athlete, source="phone", pain_next_morning=None)
 
-    relabel = api_client.patch(f"/api/v1/sessions/{session.pk}/", {"source": "api"}, format="json")
+    relabel = api_client.patch(
+        f"/api/v1/sessions/{session.pk}/", {"source": "api", "version": 1}, format="json"
+    )
     # Echoing the session's own source back, as a client round-tripping a GET would, is fine.
     echo = api_client.patch(
         f"/api/v1/sessions/{session.pk}/",
-        {"source": "phone", "pain_next_morning": 1},
+        {"source": "phone", "pain_next_morning": 1, "version": 1},
         format="json",
     )
 

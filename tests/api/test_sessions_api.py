@@ -246,11 +246,15 @@ def test_the_next_morning_pain_arrives_later_by_patch(client: APIClient, athlete
     created = client.post(sessions_url(athlete), {**WALK, "date": days_ago(1).isoformat()})
     assert created.json()["pain_next_morning"] is None
 
-    response = client.patch(f"/api/v1/sessions/{created.json()['id']}/", {"pain_next_morning": 2})
+    response = client.patch(
+        f"/api/v1/sessions/{created.json()['id']}/",
+        {"pain_next_morning": 2, "version": created.json()["version"]},
+    )
 
     assert response.status_code == 200
     assert response.json()["pain_next_morning"] == 2
     assert response.json()["duration_min"] == 30  # the rest is untouched
+    assert (created.json()["version"], response.json()["version"]) == (1, 2)
     assert SessionLog.objects.get(pk=created.json()["id"]).pain_next_morning == 2
 
 
@@ -353,8 +357,9 @@ def test_the_client_id_of_a_stored_session_cannot_change(
         sessions_url(athlete), {**WALK, "date": days_ago(1).isoformat(), "client_id": client_id}
     ).json()
 
-    same = client.patch(f"/api/v1/sessions/{created['id']}/", {"client_id": client_id})
-    changed = client.patch(f"/api/v1/sessions/{created['id']}/", {"client_id": str(uuid.uuid4())})
+    url = f"/api/v1/sessions/{created['id']}/"
+    same = client.patch(url, {"client_id": client_id, "version": created["version"]})
+    changed = client.patch(url, {"client_id": str(uuid.uuid4()), "version": created["version"]})
 
     assert same.status_code == 200
     assert changed.status_code == 400

@@ -64,8 +64,12 @@ def test_the_readme_walkthrough(therapist: User, now: dt.date) -> None:
         session_ids.append(response.json()["id"])
 
     for session_id in session_ids:
-        response = client.patch(f"/api/v1/sessions/{session_id}/", {"pain_next_morning": 0})
+        url = f"/api/v1/sessions/{session_id}/"
+        etag = client.get(url)["ETag"]
+        assert etag == '"1"'
+        response = client.patch(url, {"pain_next_morning": 0}, headers={"If-Match": etag})
         assert response.status_code == 200, response.content
+        assert response["ETag"] == '"2"'
 
     response = client.get(f"/api/v1/athletes/{athlete['id']}/progression/")
     assert response.status_code == 200

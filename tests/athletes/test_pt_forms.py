@@ -650,7 +650,9 @@ def test_correcting_a_session_recomputes_the_next_ones_check(pt: Client, athlete
     assert 'name="duration_min" value="30"' in page
     response = pt.post(
         f"/athletes/{athlete.pk}/sessions/{first.pk}/edit/",
-        session_data(date=days_ago(5).isoformat(), duration_min="20", pain_next_morning="1"),
+        session_data(
+            date=days_ago(5).isoformat(), duration_min="20", pain_next_morning="1", version="1"
+        ),
         follow=True,
     )
 
@@ -667,7 +669,7 @@ def test_an_invalid_correction_changes_nothing(pt: Client, athlete: Athlete) -> 
 
     response = pt.post(
         f"/athletes/{athlete.pk}/sessions/{session.pk}/edit/",
-        session_data(date=days_ago(5).isoformat(), pain_next_morning="12"),
+        session_data(date=days_ago(5).isoformat(), pain_next_morning="12", version="1"),
     )
 
     assert "Must be between 0 and 10." in field_error(html_of(response), "pain_next_morning")
