@@ -476,10 +476,19 @@ def morning_answer(request: HttpRequest) -> HttpResponse:
     ).first()
     if session is None:
         raise Http404("No such session.")
+    # The question was asked because the answer was missing. If the PT has recorded it
+    # since, the phone must not overwrite it (SPEC §7: no lost update): the write is made
+    # on the version read here, still empty, and refused if anything changed meanwhile.
+    if session.pain_next_morning is not None:
+        return redirect(f"{reverse('phone:home')}?error=answered")
     try:
-        services.session_log_update(session=session, pain_next_morning=_score(request))
+        services.session_log_update(
+            session=session, expected_version=session.version, pain_next_morning=_score(request)
+        )
     except (ValidationError, ValueError):
         return redirect(f"{reverse('phone:home')}?error=morning")
+    except (services.SessionChangedError, SessionLog.DoesNotExist):
+        return redirect(f"{reverse('phone:home')}?error=stale")
     return redirect(f"{reverse('phone:home')}?saved=morning")
 
 

@@ -460,6 +460,41 @@ def test_the_morning_question_is_only_for_recent_running_sessions(
     assert "this morning?" not in athlete_client.get("/m/").content.decode()
 
 
+def test_a_morning_answer_never_overwrites_what_the_pt_recorded_meanwhile(
+    athlete_client: Client, athlete: Athlete, therapist: User
+) -> None:
+    yesterday = SessionLogFactory(athlete=athlete, date=days_ago(1), pain_next_morning=None)
+    assert "this morning?" in athlete_client.get("/m/").content.decode()  # asked on the phone
+    # …while the PT, on the phone with the athlete, records the answer first.
+    services.session_log_update(
+        session=yesterday, expected_version=yesterday.version, pain_next_morning=4
+    )
+
+    response = athlete_client.post(
+        "/m/morning/", {"athlete": athlete.pk, "session": yesterday.pk, "score": "1"}
+    )
+
+    assert response["Location"] == "/m/?error=answered"
+    yesterday.refresh_from_db()
+    assert yesterday.pain_next_morning == 4
+    page = athlete_client.get(response["Location"]).content.decode()
+    assert "Your PT has already recorded this morning's pain" in page
+
+
+def test_a_morning_answer_for_a_session_deleted_meanwhile_is_404(
+    athlete_client: Client, athlete: Athlete
+) -> None:
+    yesterday = SessionLogFactory(athlete=athlete, date=days_ago(1), pain_next_morning=None)
+    asked_about = yesterday.pk
+    services.session_log_delete(session=yesterday)
+
+    response = athlete_client.post(
+        "/m/morning/", {"athlete": athlete.pk, "session": asked_about, "score": "1"}
+    )
+
+    assert response.status_code == 404
+
+
 @pytest.mark.parametrize("score", ["11", "-1", "", "lots"])
 def test_a_bad_morning_answer_changes_nothing(
     athlete_client: Client, athlete: Athlete, score: str

@@ -169,7 +169,9 @@ def stored(session: SessionLog) -> dict[str, Any]:
 
 
 def _morning_answer_from_the_phone(session: SessionLog, **clients: Any) -> None:
-    response = clients["phone"].post("/m/morning/", {"session": session.pk, "score": "3"})
+    response = clients["phone"].post(
+        "/m/morning/", {"athlete": session.athlete_id, "session": session.pk, "score": "3"}
+    )
     assert response["Location"] == "/m/?saved=morning"
 
 
@@ -280,7 +282,7 @@ def test_the_conflict_note_is_announced_with_its_field(
     pt: Client, phone: Client, session: SessionLog
 ) -> None:
     fields = open_form(pt, session)
-    phone.post("/m/morning/", {"session": session.pk, "score": "3"})
+    phone.post("/m/morning/", {"athlete": session.athlete_id, "session": session.pk, "score": "3"})
 
     html = pt.post(edit_url(session), {**fields, "duration_min": "35"}).content.decode()
 
@@ -333,7 +335,7 @@ def test_a_change_made_while_the_conflict_is_shown_is_caught_again(
     pt: Client, phone: Client, athlete_app: APIClient, session: SessionLog
 ) -> None:
     fields = open_form(pt, session)
-    phone.post("/m/morning/", {"session": session.pk, "score": "3"})
+    phone.post("/m/morning/", {"athlete": session.athlete_id, "session": session.pk, "score": "3"})
     first = form_fields(
         pt.post(edit_url(session), {**fields, "duration_min": "35"}).content.decode()
     )
