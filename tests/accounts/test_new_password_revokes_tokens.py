@@ -14,11 +14,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from knox.models import AuthToken
-from rest_framework.test import APIClient
 
 from itbrehab.accounts.models import User
 from itbrehab.accounts.services import therapist_create_or_update
 from tests.factories import DEFAULT_PASSWORD
+from tests.support.accounts import logged_in_browser, token_works
 
 NEW_PASSWORD = "Glute-bridges-twice-daily"
 
@@ -32,18 +32,7 @@ def secret(therapist: User) -> str:
 @pytest.fixture
 def pt_browser(therapist: User) -> Client:
     """The therapist logged in through the login page."""
-    browser = Client()
-    response = browser.post(
-        reverse("login"), {"username": therapist.email, "password": DEFAULT_PASSWORD}
-    )
-    assert response.status_code == 302
-    return browser
-
-
-def _token_works(secret: str) -> bool:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
-    return client.get("/api/v1/athletes/").status_code == 200
+    return logged_in_browser(therapist)
 
 
 def _logged_in(browser: Client) -> bool:
@@ -68,7 +57,7 @@ def test_an_admin_setting_the_password_revokes_tokens_and_ends_sessions(
     assert response.status_code == 302, response.context["form"].errors
     therapist.refresh_from_db()
     assert therapist.check_password(NEW_PASSWORD)
-    assert not _token_works(secret)
+    assert not token_works(secret)
     assert not _logged_in(pt_browser)
     assert _logged_in(admin_browser)  # the admin's own session is not the therapist's
 
@@ -83,7 +72,7 @@ def test_an_admin_disabling_password_login_revokes_tokens(
     assert response.status_code == 302, response.context["form"].errors
     therapist.refresh_from_db()
     assert not therapist.has_usable_password()
-    assert not _token_works(secret)
+    assert not token_works(secret)
 
 
 def test_an_admin_refused_a_weak_password_changes_nothing(
@@ -96,7 +85,7 @@ def test_an_admin_refused_a_weak_password_changes_nothing(
     assert response.status_code == 200
     therapist.refresh_from_db()
     assert therapist.check_password(DEFAULT_PASSWORD)
-    assert _token_works(secret)
+    assert token_works(secret)
 
 
 def test_create_therapist_run_again_with_a_new_password_revokes_tokens_and_sessions(
@@ -117,7 +106,7 @@ def test_create_therapist_run_again_with_a_new_password_revokes_tokens_and_sessi
 
     therapist.refresh_from_db()
     assert therapist.check_password(NEW_PASSWORD)
-    assert not _token_works(secret)
+    assert not token_works(secret)
     assert not _logged_in(pt_browser)
 
 
@@ -130,8 +119,8 @@ def test_the_service_setting_a_password_revokes_only_that_users_tokens(
         clinic=therapist.clinic, email=therapist.email, password=NEW_PASSWORD
     )
 
-    assert not _token_works(secret)
-    assert _token_works(colleague_secret)
+    assert not token_works(secret)
+    assert token_works(colleague_secret)
 
 
 def test_a_profile_edit_keeps_tokens_and_sessions(
@@ -140,7 +129,7 @@ def test_a_profile_edit_keeps_tokens_and_sessions(
     therapist.first_name = "Alexandra"
     therapist.save()
 
-    assert _token_works(secret)
+    assert token_works(secret)
     assert _logged_in(pt_browser)
 
 
@@ -163,4 +152,4 @@ def test_a_password_rehashed_at_login_revokes_nothing(
     assert response.status_code == 302
     therapist.refresh_from_db()
     assert therapist.password.startswith("pbkdf2_sha256$")
-    assert _token_works(secret)
+    assert token_works(secret)

@@ -14,21 +14,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 from knox.models import AuthToken
-from rest_framework.test import APIClient
 
 from itbrehab.accounts.models import User
 from itbrehab.accounts.views import PASSWORD_CHANGED
 from tests.factories import DEFAULT_PASSWORD
+from tests.support.accounts import logged_in_browser, token_works
 
 URL = "/accounts/password/"
 NEW_PASSWORD = "Calf-raises-every-day-42"
-
-
-def _logged_in(user: User, password: str = DEFAULT_PASSWORD, address: str = "10.0.0.1") -> Client:
-    browser = Client(REMOTE_ADDR=address)
-    response = browser.post(reverse("login"), {"username": user.email, "password": password})
-    assert response.status_code == 302, "the login failed"
-    return browser
 
 
 def _change(browser: Client, old: str, new1: str, new2: str | None = None) -> Any:
@@ -42,20 +35,14 @@ def _change(browser: Client, old: str, new1: str, new2: str | None = None) -> An
     )
 
 
-def _token_works(secret: str) -> bool:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
-    return client.get("/api/v1/athletes/").status_code == 200
-
-
 def test_the_page_is_linked_from_the_pt_navigation(therapist: User) -> None:
-    html = _logged_in(therapist).get(reverse("dashboard")).content.decode()
+    html = logged_in_browser(therapist).get(reverse("dashboard")).content.decode()
 
     assert f'href="{URL}"' in html
 
 
 def test_the_page_asks_for_the_old_password_and_the_new_one_twice(therapist: User) -> None:
-    response = _logged_in(therapist).get(URL)
+    response = logged_in_browser(therapist).get(URL)
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -74,11 +61,11 @@ def test_anonymous_visitors_are_sent_to_log_in(db: None) -> None:
 def test_changing_the_password_keeps_this_session_and_ends_every_other(
     therapist: User,
 ) -> None:
-    here, elsewhere = _logged_in(therapist), _logged_in(therapist, address="10.0.0.2")
+    here, elsewhere = logged_in_browser(therapist), logged_in_browser(therapist, address="10.0.0.2")
     _token, secret = AuthToken.objects.create(therapist)
     _other_token, other_secret = AuthToken.objects.create(therapist)
     assert elsewhere.get(reverse("dashboard")).status_code == 200
-    assert _token_works(secret)
+    assert token_works(secret)
 
     response = _change(here, DEFAULT_PASSWORD, NEW_PASSWORD)
 
@@ -93,20 +80,20 @@ def test_changing_the_password_keeps_this_session_and_ends_every_other(
     assert other["Location"].startswith(reverse("login"))
     # …and every API token is gone.
     assert not AuthToken.objects.filter(user=therapist).exists()
-    assert not _token_works(secret)
-    assert not _token_works(other_secret)
+    assert not token_works(secret)
+    assert not token_works(other_secret)
     therapist.refresh_from_db()
     assert therapist.check_password(NEW_PASSWORD)
 
 
 def test_a_colleagues_sessions_and_tokens_are_untouched(therapist: User, colleague: User) -> None:
-    colleague_browser = _logged_in(colleague)
+    colleague_browser = logged_in_browser(colleague)
     _token, secret = AuthToken.objects.create(colleague)
 
-    _change(_logged_in(therapist), DEFAULT_PASSWORD, NEW_PASSWORD)
+    _change(logged_in_browser(therapist), DEFAULT_PASSWORD, NEW_PASSWORD)
 
     assert colleague_browser.get(reverse("dashboard")).status_code == 200
-    assert _token_works(secret)
+    assert token_works(secret)
 
 
 @pytest.mark.parametrize(
@@ -146,7 +133,7 @@ def test_a_colleagues_sessions_and_tokens_are_untouched(therapist: User, colleag
 def test_a_refused_change_says_why_beside_the_field_and_changes_nothing(
     therapist: User, old: str, new1: str, new2: str | None, field: str, message: str
 ) -> None:
-    here, elsewhere = _logged_in(therapist), _logged_in(therapist, address="10.0.0.2")
+    here, elsewhere = logged_in_browser(therapist), logged_in_browser(therapist, address="10.0.0.2")
     _token, secret = AuthToken.objects.create(therapist)
     password_hash = User.objects.get(pk=therapist.pk).password
 
@@ -161,12 +148,12 @@ def test_a_refused_change_says_why_beside_the_field_and_changes_nothing(
     assert f'<p class="error" id="id_{field}_error" role="alert">{escape(message)}</p>' in html
     assert re.search(rf'name="{field}"[^>]*aria-describedby="[^"]*\bid_{field}_error\b', html)
     assert User.objects.get(pk=therapist.pk).password == password_hash
-    assert _token_works(secret)
+    assert token_works(secret)
     assert elsewhere.get(reverse("dashboard")).status_code == 200
 
 
 def test_guessing_the_old_password_is_locked_out_like_a_login(therapist: User) -> None:
-    browser = _logged_in(therapist)
+    browser = logged_in_browser(therapist)
     statuses = [
         _change(browser, f"wrong-guess-{attempt}", NEW_PASSWORD).status_code
         for attempt in range(10)

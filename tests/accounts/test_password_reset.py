@@ -15,10 +15,10 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from knox.models import AuthToken
-from rest_framework.test import APIClient
 
 from itbrehab.accounts.models import User
 from tests.factories import DEFAULT_PASSWORD
+from tests.support.accounts import logged_in_browser, token_works
 
 RESET_URL = "/accounts/password/reset/"
 NEW_PASSWORD = "Hip-abductors-on-tuesdays"
@@ -52,21 +52,6 @@ def _set_password(browser: Client, link: str, new1: str, new2: str | None = None
     )
 
 
-def _logged_in(user: User, address: str = "10.0.0.1") -> Client:
-    browser = Client(REMOTE_ADDR=address)
-    response = browser.post(
-        reverse("login"), {"username": user.email, "password": DEFAULT_PASSWORD}
-    )
-    assert response.status_code == 302
-    return browser
-
-
-def _token_works(secret: str) -> bool:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
-    return client.get("/api/v1/athletes/").status_code == 200
-
-
 def test_the_login_page_links_to_the_reset_page(db: None) -> None:
     html = Client().get(reverse("login")).content.decode()
 
@@ -78,7 +63,7 @@ def test_the_full_reset_flow_sets_the_password_and_ends_everything_else(
     therapist: User, settings: Any
 ) -> None:
     settings.SITE_URL = "https://rehab.example.org"
-    browser_elsewhere = _logged_in(therapist)
+    browser_elsewhere = logged_in_browser(therapist)
     _token, secret = AuthToken.objects.create(therapist)
 
     response = _ask_for_a_link(therapist.email.upper())  # any capitalisation
@@ -103,7 +88,7 @@ def test_the_full_reset_flow_sets_the_password_and_ends_everything_else(
     assert not therapist.check_password(DEFAULT_PASSWORD)
     # Every API token revoked, every browser session ended.
     assert not AuthToken.objects.filter(user=therapist).exists()
-    assert not _token_works(secret)
+    assert not token_works(secret)
     assert browser_elsewhere.get(reverse("dashboard")).status_code == 302
     # The reset itself logs nobody in: the new password does.
     assert browser.get(reverse("dashboard")).status_code == 302
