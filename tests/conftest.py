@@ -12,6 +12,7 @@ import pytest
 if TYPE_CHECKING:
     from rest_framework.test import APIClient
 
+    from athletes.models import Athlete
     from itbrehab.accounts.models import Clinic, User
 
 
@@ -76,6 +77,22 @@ def outsider(db: None) -> User:
         clinic=ClinicFactory(name="Hillside Physio", time_zone="America/Los_Angeles"),
         email="pt@hillside.example",
     )
+
+
+@pytest.fixture
+def ana(therapist: User) -> Athlete:
+    """An athlete of ``clinic``: the first of two who might share one phone."""
+    from tests.factories import AthleteFactory
+
+    return AthleteFactory(therapist=therapist, first_name="Ana", last_name="Quintero")
+
+
+@pytest.fixture
+def ben(therapist: User) -> Athlete:
+    """Another athlete of ``clinic``, whose link may be opened on Ana's phone."""
+    from tests.factories import AthleteFactory
+
+    return AthleteFactory(therapist=therapist, first_name="Ben", last_name="Adeyemi")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -20,7 +20,7 @@ from athletes import services
 from athletes.models import Athlete, DeviceLink, PainScore, SessionLog
 from athletes.phone import ATHLETE_MISSING, OTHER_ATHLETE, PENDING_KEY, SESSION_KEY
 from itbrehab.accounts.models import User
-from tests.factories import AthleteFactory, SessionLogFactory
+from tests.factories import SessionLogFactory
 
 TODAY = dt.date(2026, 3, 11)
 MORNING = dt.datetime(2026, 3, 11, 8, 0, tzinfo=dt.UTC)
@@ -30,16 +30,6 @@ JSON = {"HTTP_ACCEPT": "application/json"}
 @pytest.fixture(autouse=True)
 def _wednesday_morning(time_machine: Any) -> None:
     time_machine.move_to(MORNING, tick=False)
-
-
-@pytest.fixture
-def ana(therapist: User) -> Athlete:
-    return AthleteFactory(therapist=therapist, first_name="Ana", last_name="Quintero")
-
-
-@pytest.fixture
-def ben(therapist: User) -> Athlete:
-    return AthleteFactory(therapist=therapist, first_name="Ben", last_name="Adeyemi")
 
 
 @pytest.fixture

@@ -19,23 +19,12 @@ from playwright.sync_api import BrowserContext, Page, Response, Route, expect
 
 from athletes import services
 from athletes.models import Athlete, DeviceLink, SessionLog
-from itbrehab.accounts.models import User
 from tests.browser.test_phone_journey import PHONE, open_link, outbox_emptied, pain_button
-from tests.factories import AthleteFactory, SessionLogFactory
+from tests.factories import SessionLogFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 OUTBOX = "localStorage.getItem('itbrehab-outbox')"
-
-
-@pytest.fixture
-def ana(therapist: User) -> Athlete:
-    return AthleteFactory(therapist=therapist, first_name="Ana", last_name="Quintero")
-
-
-@pytest.fixture
-def ben(therapist: User) -> Athlete:
-    return AthleteFactory(therapist=therapist, first_name="Ben", last_name="Adeyemi")
 
 
 @pytest.fixture
