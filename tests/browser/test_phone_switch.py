@@ -83,6 +83,10 @@ def log_offline(phone: BrowserContext, page: Page, pain: int = 1) -> None:
     phone.set_offline(True)
     pain_button(page, "pain_during", pain).tap()
     page.get_by_role("button", name="Save session").tap()
+    # Kept, then home (from the worker's cache): wait for that page, so nothing the log
+    # page started is still running when the test changes the network.
+    expect(page).to_have_url(re.compile(r"/m/\?saved=offline$"))
+    page.wait_for_load_state()
     expect(page.locator("#outbox")).to_have_text(
         "1 session is saved on this phone, waiting to send."
     )
@@ -296,17 +300,27 @@ def test_a_new_sign_in_does_not_strand_a_session_queued_with_the_old_csrf_token(
 
 
 def test_a_csrf_refusal_fetches_a_fresh_token_and_tries_once_more(
-    phone: BrowserContext, page: Page, ana: Athlete, live_server: Any
+    phone: BrowserContext, page: Page, ana: Athlete
 ) -> None:
     open_link(page, ana)
     page.goto("/m/log/")
-    # A cookie the server cannot read (an older release's, say): the first send is
-    # refused by CSRF protection, which sets a good cookie on its answer.
-    phone.add_cookies(
-        [{"name": settings.CSRF_COOKIE_NAME, "value": "stale", "url": live_server.url}]
-    )
+    # The first send is refused by CSRF protection (as for a cookie an older release set).
+    # The refusal is made here rather than with a stale cookie: the service worker's own
+    # page fetches may renew the cookie at any moment, which made that race-prone.
     posts: list[int] = []
-    page.on("response", lambda r: posts.append(r.status) if r.request.method == "POST" else None)
+
+    def refuse_once(route: Route) -> None:
+        if route.request.method == "POST" and not posts:
+            posts.append(403)
+            route.fulfill(status=403, body="CSRF verification failed.")
+        else:
+            route.continue_()
+
+    page.route("**/m/log/", refuse_once)
+    page.on(
+        "response",
+        lambda r: posts.append(r.status) if r.request.method == "POST" and r.ok else None,
+    )
 
     pain_button(page, "pain_during", 2).tap()
     page.get_by_role("button", name="Save session").tap()
