@@ -64,3 +64,37 @@ def test_a_negative_proxy_count_is_refused_at_start_up() -> None:
     result = _manage({**PRODUCTION_ENV, "TRUSTED_PROXY_COUNT": "-1"}, "check")
     assert result.returncode != 0
     assert "TRUSTED_PROXY_COUNT must be 0 or more" in result.stderr
+
+
+def _readme_production_values() -> dict[str, str]:
+    """Return the variables of the README's production block, placeholders filled in."""
+    import re
+    import secrets
+    import shlex
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Running in production", 1)[1]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    values: dict[str, str] = {}
+    for word in shlex.split(block, comments=True):
+        name, _, value = word.partition("=")
+        values[name] = value
+    filled = {"SECRET_KEY": secrets.token_urlsafe(50), "password": secrets.token_urlsafe(12)}
+    return {
+        name: re.sub(r"<([^>:]+)[^>]*>", lambda m: filled.get(m.group(1), filled["password"]), v)
+        if name != "SECRET_KEY"
+        else filled["SECRET_KEY"]
+        for name, v in values.items()
+    }
+
+
+def test_check_deploy_is_clean_with_the_readmes_production_values() -> None:
+    values = _readme_production_values()
+    assert values["DEBUG"] == "false"
+    assert values["TRUSTED_PROXY_COUNT"] == "1"
+    assert values["EMAIL_USE_TLS"] == "true"
+
+    result = _manage(values, "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
