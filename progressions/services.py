@@ -203,17 +203,37 @@ def stage_review_decide(
 
 def session_variables_refresh(session: SessionLog) -> None:
     """Store the session's changed variables and warnings against the one before it."""
-    previous = previous_running_session(session)
+    _store_variables(session, previous_running_session(session))
+
+
+def _store_variables(session: SessionLog, before: SessionLog | None) -> bool:
+    """Store the session's changed variables and warnings against ``before``; True if new."""
     current = session_record(session)
-    before = session_record(previous) if previous is not None else None
-    changed = [str(v) for v in changed_variables(before, current)]
-    warnings = [w.as_dict() for w in session_warnings(before, current)]
-    if (changed, warnings) != (session.changed_variables, session.warnings):
-        session.changed_variables = changed
-        session.warnings = warnings
-        SessionLog.objects.filter(pk=session.pk).update(
-            changed_variables=changed, warnings=warnings
-        )
+    previous = session_record(before) if before is not None else None
+    changed = [str(v) for v in changed_variables(previous, current)]
+    warnings = [w.as_dict() for w in session_warnings(previous, current)]
+    if (changed, warnings) == (session.changed_variables, session.warnings):
+        return False
+    session.changed_variables = changed
+    session.warnings = warnings
+    SessionLog.objects.filter(pk=session.pk).update(changed_variables=changed, warnings=warnings)
+    return True
+
+
+def athlete_session_variables_refresh(*, athlete: Athlete) -> int:
+    """Recompute every stored one-variable check of the athlete; return how many changed.
+
+    For after the rules change (``manage.py refresh_session_variables``): the checks are
+    stored with each session when it is written, so older rows keep the old rules' answer
+    until refreshed. Reads the athlete's sessions once, in recording order.
+    """
+    updated = 0
+    previous_running: SessionLog | None = None
+    for session in SessionLog.objects.filter(athlete=athlete).order_by("date", "id"):
+        updated += _store_variables(session, previous_running if session.is_running_type else None)
+        if session.is_running_type:
+            previous_running = session
+    return updated
 
 
 def session_neighbours_refresh(session: SessionLog) -> None:

@@ -208,16 +208,19 @@ GATE_PAIN_MAX_MAX = 3
 CADENCE_INCREASE = 0.05
 PREFERRED_CADENCE_MIN = 120
 PREFERRED_CADENCE_MAX = 220
-# The target follows from the preferred range: 1.05 × 220 = 231, rounded up to leave the
-# PT room to set it by hand.
+# SPEC §1: the target is capped at 230, the highest cadence a session may record
+# (SESSION_CADENCE_MAX below): a target no logged session could ever reach is no target.
 TARGET_CADENCE_MIN = 120
-TARGET_CADENCE_MAX = 240
+TARGET_CADENCE_MAX = 230
 
 
 def default_target_cadence(preferred_spm: int) -> int:
-    """Return 1.05 × the preferred step rate, rounded half up (170 → 179, 160 → 168)."""
+    """Return 1.05 × the preferred step rate, rounded half up (170 → 179, 160 → 168).
+
+    Capped at ``TARGET_CADENCE_MAX`` (220 → 231 → 230).
+    """
     exact = Decimal(preferred_spm) * (1 + Decimal(str(CADENCE_INCREASE)))
-    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return min(int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)), TARGET_CADENCE_MAX)
 
 
 # --- Session logs ---------------------------------------------------------------------
@@ -233,6 +236,7 @@ INCLINE_MIN_PERCENT = 0
 INCLINE_MAX_PERCENT = 15
 SESSION_CADENCE_MIN = 100
 SESSION_CADENCE_MAX = 230
+assert TARGET_CADENCE_MAX == SESSION_CADENCE_MAX  # one number: see TARGET_CADENCE_MAX
 DISTANCE_MAX_KM = 200  # clinic default: a plausibility bound for one rehab session
 INTERVAL_MAX_SECONDS = 3600  # clinic default: one run or walk bout of at most an hour
 REPEATS_MAX = 100  # clinic default
@@ -283,9 +287,13 @@ class SessionVariable(Choice):
 
 # --- One variable at a time: how big a difference counts as a change (seed guide) ----
 
-INCLINE_CHANGE_POINTS = Decimal("1")  # > 1 percentage point; only when both have one
+# > 1 percentage point; only when both have one and both are on the same terrain (SPEC §1:
+# uphill 5% → flat 0% is one change, the terrain, not two).
+INCLINE_CHANGE_POINTS = Decimal("1")
 DURATION_CHANGE_FRACTION = Decimal("0.10")  # > 10% of the previous session's duration
-CADENCE_CHANGE_FRACTION = Decimal("0.03")  # > 3% of the previous cadence; both have one
+# > 3% of the previous cadence; only when both have one and both are the same activity
+# (walking and running step rates differ by nature: walk → walk–run is one change).
+CADENCE_CHANGE_FRACTION = Decimal("0.03")
 MULTIPLE_VARIABLES_MIN = 2  # two or more changed variables make a warning
 
 # Cadence is shown against a running target (Heiderscheit 2011 measured running), so

@@ -35,10 +35,11 @@ def changed_variables(
     """Return the variables that changed from ``previous`` to ``current``, in SPEC order.
 
     Returns () when there is no previous session or either one is not running-type.
-    Tolerances (SPEC §1): incline > 1 percentage point, compared only when both have one;
-    duration > 10% of the previous one; intervals (run/walk seconds or repeats) only when
-    both are walk–run; cadence > 3% of the previous one, only when both have one. Terrain,
-    surface and intensity compare as values, so a blank differs from a given value.
+    Tolerances (SPEC §1): incline > 1 percentage point, compared only when both have one
+    and both are on the same terrain; duration > 10% of the previous one; intervals
+    (run/walk seconds or repeats) only when both are walk–run; cadence > 3% of the previous
+    one, only when both have one and both are the same activity. Terrain, surface and
+    intensity compare as values, so a blank differs from a given value.
     """
     if previous is None:
         return ()
@@ -56,6 +57,7 @@ def changed_variables(
     if (
         current.incline_percent is not None
         and previous.incline_percent is not None
+        and current.terrain == previous.terrain
         and abs(_as_decimal(current.incline_percent) - _as_decimal(previous.incline_percent))
         > INCLINE_CHANGE_POINTS
     ):
@@ -76,6 +78,7 @@ def changed_variables(
     if (
         current.cadence_spm is not None
         and previous.cadence_spm is not None
+        and current.activity == previous.activity
         and _differs_by_more_than_fraction(
             previous.cadence_spm, current.cadence_spm, CADENCE_CHANGE_FRACTION
         )

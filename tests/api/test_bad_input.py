@@ -178,7 +178,7 @@ FIELDS: dict[str, list[Field]] = {
         Field("phone", "text", max_length=32),
         Field("affected_side", "choice", required=True),
         Field("preferred_cadence_spm", "int", 120, 220, nullable=True),
-        Field("target_cadence_spm", "int", 120, 240, nullable=True),
+        Field("target_cadence_spm", "int", 120, 230, nullable=True),
         Field("walk_gate_minutes", "int", 30, 45),
         Field("gate_pain_max", "int", 0, 3),
         Field("distance_unit", "choice"),

@@ -75,7 +75,7 @@ def test_walk_run_interval_constraints_refuse_bulk_updates(
     [
         {"preferred_cadence_spm": 119},
         {"preferred_cadence_spm": 221},
-        {"target_cadence_spm": 241},
+        {"target_cadence_spm": 231},
         {"walk_gate_minutes": 29},
         {"walk_gate_minutes": 46},
         {"gate_pain_max": 4},

@@ -226,7 +226,7 @@ def test_an_athlete_cannot_belong_to_another_clinics_therapist(
 
 
 @pytest.mark.parametrize(
-    ("preferred", "target"), [(170, 179), (160, 168), (150, 158), (None, None)]
+    ("preferred", "target"), [(170, 179), (160, 168), (150, 158), (220, 230), (None, None)]
 )
 def test_target_cadence_follows_the_preferred_rate_plus_five_percent(
     therapist: User, preferred: int | None, target: int | None

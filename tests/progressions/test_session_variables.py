@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from io import StringIO
 from typing import Any
+
+from django.core.management import call_command
 
 from athletes.models import Athlete, SessionLog
 from athletes.services import session_log_create, session_log_delete, session_log_update
@@ -100,3 +103,30 @@ def test_a_pain_next_morning_arriving_later_is_stored(athlete: Athlete, today: d
     session = _log(athlete, today - dt.timedelta(days=1))
     session_log_update(session=session, pain_next_morning=2)
     assert SessionLog.objects.get(pk=session.pk).pain_next_morning == 2
+
+
+def test_the_refresh_command_rewrites_checks_stored_under_older_rules(
+    athlete: Athlete, today: dt.date
+) -> None:
+    # Uphill 5% walk, then a flat walk at 0%: under the revised rule one change (terrain).
+    first = _log(athlete, today - dt.timedelta(days=3), incline_percent=Decimal("5"))
+    strength = _log(athlete, today - dt.timedelta(days=2), activity="strength", terrain=None)
+    flat = _log(athlete, today - dt.timedelta(days=1), terrain="flat", incline_percent=0)
+    # As an older release stored it: incline counted too, so a two-variable warning.
+    SessionLog.objects.filter(pk=flat.pk).update(
+        changed_variables=["terrain", "incline"],
+        warnings=[{"code": "multiple_variables_changed", "variables": ["terrain", "incline"]}],
+    )
+    out = StringIO()
+
+    call_command("refresh_session_variables", stdout=out)
+    call_command("refresh_session_variables", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        "Updated the one-variable check of 1 sessions.",
+        "Updated the one-variable check of 0 sessions.",
+    ]
+    assert _stored(flat) == ["terrain"]
+    assert SessionLog.objects.get(pk=flat.pk).warnings == []
+    assert _stored(first) == []
+    assert _stored(strength) == []

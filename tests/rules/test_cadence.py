@@ -19,7 +19,9 @@ from tests.rules.builders import TODAY, run, session, settings, walk_run
         (169, 177),  # 177.45
         (160, 168),  # exact
         (120, 126),
-        (220, 231),
+        (218, 229),  # 228.9
+        (219, 230),  # 229.95
+        (220, 230),  # 231 is capped: no session may record more than 230 (SPEC §1)
     ],
 )
 def test_the_default_target_is_105_percent_rounded_half_up(preferred: int, target: int) -> None:

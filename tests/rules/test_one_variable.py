@@ -45,6 +45,17 @@ V = SessionVariable
         ({"incline_percent": Decimal("5.0")}, {"incline_percent": None}, ()),
         ({"incline_percent": None}, {"incline_percent": Decimal("15.0")}, ()),
         ({"incline_percent": 5}, {"incline_percent": 6.1}, (V.INCLINE,)),  # ints and floats too
+        # …and only on the same terrain: uphill 5% → flat 0% is one change (the terrain)
+        (
+            {"terrain": Terrain.UPHILL, "incline_percent": Decimal("5.0")},
+            {"terrain": Terrain.FLAT, "incline_percent": Decimal("0.0")},
+            (V.TERRAIN,),
+        ),
+        (
+            {"terrain": Terrain.UPHILL, "incline_percent": Decimal("5.0")},
+            {"terrain": Terrain.UPHILL, "incline_percent": Decimal("0.0")},
+            (V.INCLINE,),
+        ),
         # cadence: > 3% of the previous one, only when both have one
         ({"cadence_spm": 170}, {"cadence_spm": 175}, ()),  # 5 ≤ 5.1
         ({"cadence_spm": 170}, {"cadence_spm": 176}, (V.CADENCE,)),
@@ -54,6 +65,17 @@ V = SessionVariable
         ({"cadence_spm": 100}, {"cadence_spm": 104}, (V.CADENCE,)),
         ({"cadence_spm": 170}, {"cadence_spm": None}, ()),
         ({"cadence_spm": None}, {"cadence_spm": 230}, ()),
+        # …and only for the same activity: walk → walk–run is one change (the activity)
+        (
+            {"activity": Activity.WALK, "cadence_spm": 120},
+            {"activity": Activity.WALK_RUN, "cadence_spm": 170},
+            (V.ACTIVITY,),
+        ),
+        (
+            {"activity": Activity.RUN, "cadence_spm": 170},
+            {"activity": Activity.RUN, "cadence_spm": 180},
+            (V.CADENCE,),
+        ),
         # values
         ({"terrain": Terrain.UPHILL}, {"terrain": Terrain.FLAT}, (V.TERRAIN,)),
         ({"surface": Surface.TREADMILL}, {"surface": Surface.ROAD}, (V.SURFACE,)),
@@ -101,16 +123,23 @@ def test_intervals_are_not_compared_when_either_session_is_not_a_walk_run() -> N
 
 
 def test_several_changes_are_listed_in_spec_order() -> None:
-    previous = session(2, cadence_spm=120)
+    previous = run(2, cadence_spm=160, terrain=Terrain.UPHILL, surface=Surface.TREADMILL)
     current = run(1, duration_min=45, intensity=Intensity.HARD, cadence_spm=170)
     assert changed_variables(previous, current) == (
-        V.ACTIVITY,
         V.TERRAIN,
         V.SURFACE,
         V.DURATION,
         V.INTENSITY,
         V.CADENCE,
     )
+
+
+def test_a_walk_turning_into_a_run_is_not_also_a_cadence_change() -> None:
+    # Walking and running step rates differ by nature; the activity already says it.
+    previous = session(2, cadence_spm=120)
+    current = run(1, cadence_spm=170)
+    assert V.CADENCE not in changed_variables(previous, current)
+    assert V.ACTIVITY in changed_variables(previous, current)
 
 
 def test_there_is_nothing_to_compare_without_a_previous_session() -> None:

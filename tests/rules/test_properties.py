@@ -139,7 +139,7 @@ def histories(draw: st.DrawFn) -> History:
         walk_gate_minutes=draw(st.integers(30, 45)),
         gate_pain_max=draw(st.integers(0, 3)),
         preferred_cadence_spm=draw(st.none() | st.integers(120, 220)),
-        target_cadence_spm=draw(st.none() | st.integers(120, 240)),
+        target_cadence_spm=draw(st.none() | st.integers(120, 230)),
     )
     clean = draw(st.booleans())
     kinds = (
