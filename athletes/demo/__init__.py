@@ -305,8 +305,10 @@ def _apply(moment: Moment | None, fields: dict[str, Any], days_ago: int) -> dict
 def _pains(rng: random.Random, script: Script, days_ago: int) -> Pain:
     """Return everyday pain: mostly 0–1, never above the athlete's tolerated maximum.
 
-    In an aching week (``ache_last_week``) every score rises, yet the next morning stays
-    at or below ``max(pain before, gate maximum)`` so the only red flag is the trend.
+    In an aching week (``ache_last_week``) every score rises: a dull ache felt before each
+    session and still there the next morning (the trend is the knee at rest), yet the next
+    morning stays at or below ``max(pain before, gate maximum)`` and the pain before at or
+    below 5, so the only red flag is the trend.
     """
     cap = script.gate_pain_max
     before = None if rng.random() < 0.3 else min(rng.choice((0, 0, 0, 1)), cap)
@@ -314,9 +316,9 @@ def _pains(rng: random.Random, script: Script, days_ago: int) -> Pain:
     after = min(during + rng.choice((0, 0, 1)), cap)
     morning = min(rng.choice((0, 0, 0, 1)), cap)
     if days_ago < 7 and script.ache_last_week:
-        before = None if before is None else _ached(before, script, days_ago)
+        before = _ached(0 if before is None else before, script, days_ago)
         during, after = _ached(during, script, days_ago), _ached(after, script, days_ago)
-        morning = min(_ached(morning, script, days_ago), max(before or 0, cap))
+        morning = min(_ached(morning, script, days_ago), max(before, cap))
     return before, during, after, morning
 
 

@@ -240,14 +240,15 @@ SCRIPTS: tuple[Script, ...] = (
         (*TO_HILLS, ("SF40", 2), ("SM40", 2)),
         Recommendation.HOLD, last_session_days_ago=0, rhythm=(2, 1, 2, 2), colleague=True,
     ),
-    # Back in a marathon block; no single bad run, but a dull ache has crept up all week
-    # → pain_rising_week_to_week, back off before it becomes a flare.
+    # Back in a marathon block; no single bad run, but a dull ache at rest has crept up all
+    # week (mornings and before each run) → pain_rising_week_to_week, back off before it
+    # becomes a flare.
     Script(
         "James", "Whitfield", "right", 170, StageCode.FULL_TRAINING,
         (*TO_HILLS, ("SF40", 2), ("SM40", 2), ("SH40", 2), ("TE40", 2), ("TE50", 2),
          ("TRL50", 2)),
         Recommendation.BACK_OFF, ("pain_rising_week_to_week",),
-        rhythm=(2, 1, 2, 2), ache_last_week=2, distance_unit="mi",
+        rhythm=(2, 1, 2, 2), ache_last_week=3, distance_unit="mi",
     ),
     # Finished the programme and was discharged last week.
     Script(

@@ -15,6 +15,7 @@ RECOMMENDATION_LABELS = {
 RED_FLAG_LABELS = {
     "pain_above_ceiling": "Pain > 5",
     "pain_not_settled": "Not settled",
+    "rest_pain_high": "Rest pain > 5",
     "pain_rising_week_to_week": "Pain rising",
     "stopped_early": "Stopped early",
 }

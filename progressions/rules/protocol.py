@@ -247,6 +247,17 @@ GATE_WINDOW_DAYS = 14  # today and the 13 days before
 RED_FLAG_WINDOW_DAYS = 7  # today and the 6 days before
 GATE_SESSIONS_REQUIRED = 2  # walk-run programmes: repeat each level at least twice
 PAIN_TREND_RISE = 1.0  # Silbernagel 2007: pain must not rise week to week
+# Clinical judgement (SPEC §1 revised after the audit): the trend measures the knee at rest
+# (check-ins and next-morning scores), needs scores on at least 2 dates in each week, and
+# only counts when the last week's mean is above the athlete's gate maximum: a rise from
+# 0 to 1 is noise, not a knee getting worse.
+PAIN_TREND_MIN_DATES_PER_WEEK = 2
+# Next-morning pain is "settled" up to max(baseline, this floor, gate maximum): 2/10 the
+# morning after is within what Silbernagel's model accepts, even for a gate maximum of 0.
+PAIN_NOT_SETTLED_FLOOR = 2
+# Pain at rest (a check-in, or the pain before a session) above 5/10 is a red flag on its
+# own: the knee is irritable before any load (clinical judgement, SPEC §1 revised).
+REST_PAIN_CEILING = 5
 
 
 # --- Codes the engine reports (part of the API) ---------------------------------------
@@ -257,6 +268,7 @@ class RedFlagCode(Choice):
 
     PAIN_ABOVE_CEILING = "pain_above_ceiling", "Pain above 5/10 during or after a session"
     PAIN_NOT_SETTLED = "pain_not_settled", "Pain not settled by the next morning"
+    REST_PAIN_HIGH = "rest_pain_high", "Pain at rest above 5/10"
     PAIN_RISING_WEEK_TO_WEEK = "pain_rising_week_to_week", "Pain rising week to week"
     STOPPED_EARLY = "stopped_early", "Stopped early because of pain"
 

@@ -66,12 +66,6 @@ class SessionRecord:
         """Return whether this is a walk, walk–run or run (not cross-training or strength)."""
         return self.activity in RUNNING_TYPE_ACTIVITIES
 
-    @property
-    def pain_scores(self) -> tuple[int, ...]:
-        """Return the recorded pain scores (before, during, after, next morning)."""
-        scores = (self.pain_before, self.pain_during, self.pain_after, self.pain_next_morning)
-        return tuple(score for score in scores if score is not None)
-
 
 @dataclass(frozen=True, slots=True)
 class PainScoreRecord:

@@ -282,9 +282,11 @@ def test_each_recommendation_badge_carries_its_word(
 
 def test_every_red_flag_is_marked_with_its_meaning(pt_client: Client, therapist: User) -> None:
     athlete = make_athlete(therapist, "Megan Clarke")
-    # The week before: calm (mean 0.5); this week: rising (mean 3.75).
+    # The knee at rest, the week before: calm (mean 0.5); this week: 5 the morning after
+    # the session and 6 at rest yesterday (mean 5.5), so rising, and rest pain above 5.
     PainScoreFactory(athlete=athlete, date=days_ago(10), score=0)
     PainScoreFactory(athlete=athlete, date=days_ago(9), score=1)
+    PainScoreFactory(athlete=athlete, date=days_ago(1), score=6, context="rest")
     SessionLogFactory(
         athlete=athlete,
         date=days_ago(2),
@@ -297,7 +299,8 @@ def test_every_red_flag_is_marked_with_its_meaning(pt_client: Client, therapist:
 
     row = row_of(get(pt_client), "Megan Clarke")
 
-    for label in ("Pain &gt; 5", "Not settled", "Pain rising", "Stopped early"):
+    labels = ("Pain &gt; 5", "Not settled", "Rest pain &gt; 5", "Pain rising", "Stopped early")
+    for label in labels:
         assert re.search(rf'role="note" aria-label="{label}: [^"]+">{label}<', row), label
 
 

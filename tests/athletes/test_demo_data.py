@@ -100,17 +100,15 @@ def _gate_met(athlete: Athlete, sessions: list[SessionLog], today: dt.date) -> b
     )
 
 
-def _pain_values(
+def _rest_scores(
     sessions: list[SessionLog], scores: list[PainScore], first: dt.date, last: dt.date
-) -> list[int]:
-    values = [
-        v
+) -> list[tuple[dt.date, int]]:
+    """The knee at rest: check-ins and next-morning pains (on the session's date)."""
+    return [
+        (s.date, s.pain_next_morning)
         for s in sessions
-        if first <= s.date <= last
-        for v in (s.pain_before, s.pain_during, s.pain_after, s.pain_next_morning)
-        if v is not None
-    ]
-    return values + [c.score for c in scores if first <= c.date <= last]
+        if first <= s.date <= last and s.pain_next_morning is not None
+    ] + [(c.date, c.score) for c in scores if first <= c.date <= last]
 
 
 def _red_flags(
@@ -118,6 +116,7 @@ def _red_flags(
 ) -> set[str]:
     window_start = max(athlete.stage_started_on, today - _days(p.RED_FLAG_WINDOW_DAYS - 1))
     recent = [s for s in sessions if window_start <= s.date <= today]
+    mornings = {c.date: c.score for c in scores if c.context == "morning"}
     flags = set()
     if any(
         v is not None and v > p.PAIN_CEILING for s in recent for v in (s.pain_during, s.pain_after)
@@ -125,15 +124,29 @@ def _red_flags(
         flags.add("pain_above_ceiling")
     if any(
         s.pain_next_morning is not None
-        and s.pain_next_morning > max(s.pain_before or 0, athlete.gate_pain_max)
+        and s.pain_next_morning
+        > max(
+            s.pain_before if s.pain_before is not None else mornings.get(s.date, 0),
+            2,
+            athlete.gate_pain_max,
+        )
         for s in recent
     ):
         flags.add("pain_not_settled")
+    if any(s.pain_before is not None and s.pain_before > 5 for s in recent) or any(
+        window_start <= c.date <= today and c.score > 5 for c in scores
+    ):
+        flags.add("rest_pain_high")
     if any(s.stopped_early for s in recent):
         flags.add("stopped_early")
-    this_week = _pain_values(sessions, scores, today - _days(6), today)
-    week_before = _pain_values(sessions, scores, today - _days(13), today - _days(7))
-    if this_week and week_before and mean(this_week) - mean(week_before) >= p.PAIN_TREND_RISE:
+    this_week = _rest_scores(sessions, scores, today - _days(6), today)
+    week_before = _rest_scores(sessions, scores, today - _days(13), today - _days(7))
+    if (
+        len({d for d, _ in this_week}) >= 2
+        and len({d for d, _ in week_before}) >= 2
+        and mean(v for _, v in this_week) - mean(v for _, v in week_before) >= p.PAIN_TREND_RISE
+        and mean(v for _, v in this_week) > athlete.gate_pain_max
+    ):
         flags.add("pain_rising_week_to_week")
     return flags
 

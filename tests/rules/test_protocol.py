@@ -31,6 +31,7 @@ def test_choices_pair_each_code_with_its_label_in_order() -> None:
     assert [code for code, _ in RedFlagCode.choices()] == [
         "pain_above_ceiling",
         "pain_not_settled",
+        "rest_pain_high",
         "pain_rising_week_to_week",
         "stopped_early",
     ]

@@ -98,7 +98,7 @@ def test_rising_pain_from_before_the_stage_change_still_backs_off() -> None:
     result = progression(
         [session(3), session(1)],
         since=day(4),
-        pain_scores=[pain(10, 0), pain(9, 0), pain(2, 4)],
+        pain_scores=[pain(10, 0), pain(9, 0), pain(2, 4), pain(0, 4)],
     )
     assert [flag.code for flag in result.red_flags] == [RedFlagCode.PAIN_RISING_WEEK_TO_WEEK]
     assert result.recommendation == Recommendation.BACK_OFF

@@ -56,7 +56,7 @@ def test_back_off_ignores_tolerated_sessions_from_before_the_stage_change() -> N
 
 def test_back_off_after_a_tolerated_last_session_shortens_that_session() -> None:
     last = session(1, duration_min=30)
-    result = progression([last], pain_scores=[pain(9, 0), pain(2, 5)])
+    result = progression([last], pain_scores=[pain(9, 0), pain(8, 0), pain(2, 5), pain(3, 5)])
     assert result.recommendation == BACK_OFF
     suggestion = result.suggested_next_session
     assert (suggestion.based_on_session_id, suggestion.duration_min) == (last.id, 22)
