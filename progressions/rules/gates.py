@@ -93,6 +93,43 @@ def qualifying_sessions(
     return [s for s in window if matches_gate_kind(s, gate) and s.duration_min >= minimum]
 
 
+def _latest_per_day(sessions: Sequence[SessionRecord]) -> list[SessionRecord]:
+    """Return the last-recorded session of each day, oldest day first (input: oldest first)."""
+    latest: dict[datetime.date, SessionRecord] = {}
+    for session in sessions:
+        latest[session.date] = session  # oldest first: a later one of the day replaces it
+    return list(latest.values())
+
+
+def _blocking_sessions(
+    sessions: Sequence[SessionRecord],
+    *,
+    since: datetime.date,
+    stage_since: datetime.date,
+    today: datetime.date,
+    gate_pain_max: int,
+) -> list[SessionRecord]:
+    """Return the counting running-type sessions from ``since`` that hurt or were stopped.
+
+    "Hurt": any known pain score (before, during, after, next morning) above the gate
+    maximum. SPEC §1 says "a known pain score"; the pain before counts too, the safer
+    reading: a knee sore before a run is no sign the level is tolerated.
+    """
+    window = sessions_between(sessions, first=max(since, stage_since), last=today)
+    return [
+        s
+        for s in window
+        if s.is_running_type
+        and (
+            s.stopped_early
+            or any(
+                score is not None and score > gate_pain_max
+                for score in (s.pain_before, s.pain_during, s.pain_after, s.pain_next_morning)
+            )
+        )
+    ]
+
+
 def describe_gate(gate: Gate, settings: AthleteSettings) -> str:
     """Return the gate as a sentence with its numbers, e.g. for the PT's checklist."""
     kinds = " or ".join(
@@ -107,7 +144,8 @@ def describe_gate(gate: Gate, settings: AthleteSettings) -> str:
     return (
         f"{' '.join(words)} of ≥ {gate_min_minutes(gate, settings)} min in the last "
         f"{GATE_WINDOW_DAYS} days (since the last stage change) tolerated: pain ≤ "
-        f"{settings.gate_pain_max} during, after and next morning, not stopped early"
+        f"{settings.gate_pain_max} during, after and next morning, not stopped early, "
+        f"on different days, and no painful or stopped session since"
     )
 
 
@@ -119,17 +157,31 @@ def evaluate_gate(
     stage_since: datetime.date,
     today: datetime.date,
 ) -> Criterion:
-    """Return the gate criterion: met when the two most recent qualifying sessions are tolerated.
+    """Return the gate criterion (SPEC §1, "A gate is met").
 
-    ``evidence`` lists those (up to two) deciding sessions, newest first; fewer than two
-    qualifying sessions means not met.
+    Met when the two most recent qualifying sessions, on different days, are both
+    tolerated, and no counting running-type session dated on or after the older of them
+    has a known pain above the gate maximum or was stopped early. Two sessions on one day
+    share one next morning, so only the later of them is one of the two. A short painful
+    session cannot help the gate, but it does block it.
+
+    ``evidence`` lists the (up to two) deciding sessions, newest first; fewer than two
+    days with a qualifying session means not met.
     """
     qualifying = qualifying_sessions(
         gate, sessions=sessions, settings=settings, stage_since=stage_since, today=today
     )
-    deciding = qualifying[-GATE_SESSIONS_REQUIRED:]
-    met = len(deciding) == GATE_SESSIONS_REQUIRED and all(
-        is_tolerated(session, settings.gate_pain_max) for session in deciding
+    deciding = _latest_per_day(qualifying)[-GATE_SESSIONS_REQUIRED:]
+    met = (
+        len(deciding) == GATE_SESSIONS_REQUIRED
+        and all(is_tolerated(session, settings.gate_pain_max) for session in deciding)
+        and not _blocking_sessions(
+            sessions,
+            since=deciding[0].date,
+            stage_since=stage_since,
+            today=today,
+            gate_pain_max=settings.gate_pain_max,
+        )
     )
     return Criterion(
         code=CriterionCode.GATE,

@@ -94,10 +94,24 @@ def _gate_met(athlete: Athlete, sessions: list[SessionLog], today: dt.date) -> b
         and (gate.intensity is None or s.intensity == gate.intensity)
         and s.duration_min >= minutes
     ]
-    last_two = _in_order(matching)[-p.GATE_SESSIONS_REQUIRED :]
-    return len(last_two) == p.GATE_SESSIONS_REQUIRED and all(
-        _tolerated(s, athlete.gate_pain_max) for s in last_two
+    latest_per_day = {s.date: s for s in _in_order(matching)}  # one next morning a day
+    last_two = list(latest_per_day.values())[-p.GATE_SESSIONS_REQUIRED :]
+    if len(last_two) < p.GATE_SESSIONS_REQUIRED:
+        return False
+    since = max(last_two[0].date, athlete.stage_started_on)
+    blocked = any(
+        s.is_running_type
+        and since <= s.date <= today
+        and (
+            s.stopped_early
+            or any(
+                v is not None and v > athlete.gate_pain_max
+                for v in (s.pain_before, s.pain_during, s.pain_after, s.pain_next_morning)
+            )
+        )
+        for s in sessions
     )
+    return not blocked and all(_tolerated(s, athlete.gate_pain_max) for s in last_two)
 
 
 def _rest_scores(

@@ -175,9 +175,38 @@ def test_one_qualifying_session_is_not_enough() -> None:
     assert _met(StageCode.UPHILL_WALK, [session(1)]) is False
 
 
-def test_a_shorter_session_between_two_qualifying_ones_neither_helps_nor_hurts() -> None:
-    painful_short = session(2, duration_min=15, pain_during=5, pain_after=5, pain_next_morning=5)
-    assert _met(StageCode.UPHILL_WALK, [session(3), painful_short, session(1)]) is True
+def test_a_shorter_tolerated_session_between_two_qualifying_ones_neither_helps_nor_hurts() -> None:
+    calm_short = session(2, duration_min=15, pain_during=0, pain_after=0, pain_next_morning=0)
+    assert _met(StageCode.UPHILL_WALK, [session(3), calm_short, session(1)]) is True
+
+
+@pytest.mark.parametrize(
+    "blocking",
+    [
+        {"pain_during": 3},
+        {"pain_after": 3},
+        {"pain_next_morning": 3},
+        {"pain_before": 3},  # the safer reading of "a known pain score"
+        {"stopped_early": True},
+    ],
+)
+def test_a_short_painful_session_cannot_help_the_gate_but_blocks_it(
+    blocking: dict[str, Any],
+) -> None:
+    calm = {"pain_before": 0, "pain_during": 1, "pain_after": 1, "pain_next_morning": 1}
+    painful_short = session(2, duration_min=15, **{**calm, **blocking})
+    assert _met(StageCode.UPHILL_WALK, [session(3), painful_short, session(1)]) is False
+
+
+def test_a_painful_session_before_the_older_of_the_two_does_not_block() -> None:
+    painful_short = session(4, duration_min=15, pain_during=4)
+    assert _met(StageCode.UPHILL_WALK, [painful_short, session(3), session(1)]) is True
+
+
+def test_a_painful_cross_training_session_does_not_block_the_gate() -> None:
+    # Only running-type sessions (walk, walk–run, run) load the knee the gate is about.
+    bike = session(2, activity=Activity.CROSS_TRAINING, terrain=None, pain_during=4)
+    assert _met(StageCode.UPHILL_WALK, [session(3), bike, session(1)]) is True
 
 
 def test_a_short_tolerated_session_does_not_make_up_the_second_one() -> None:
@@ -194,13 +223,28 @@ def test_an_older_painful_session_no_longer_counts_once_two_newer_are_tolerated(
     assert _met(StageCode.UPHILL_WALK, sessions) is True
 
 
-def test_on_the_same_date_the_order_of_recording_decides() -> None:
+def test_two_sessions_on_one_day_share_one_next_morning_and_count_once() -> None:
+    fine_earlier = session(1, recorded_seq=10)
+    fine_later = session(1, recorded_seq=30)
+    assert _met(StageCode.UPHILL_WALK, [fine_earlier, fine_later]) is False
+    assert _met(StageCode.UPHILL_WALK, [session(3), fine_earlier, fine_later]) is True
+
+
+def test_on_the_same_date_the_later_recorded_session_is_the_one_that_counts() -> None:
     painful = session(1, recorded_seq=20, pain_during=3)
     fine_earlier = session(1, recorded_seq=10)
     fine_later = session(1, recorded_seq=30)
-    assert _met(StageCode.UPHILL_WALK, [fine_later, painful]) is False
-    assert _met(StageCode.UPHILL_WALK, [painful, fine_later, fine_earlier]) is False
-    assert _met(StageCode.UPHILL_WALK, [fine_earlier, session(1, recorded_seq=40)]) is True
+    # The painful one blocks whatever its place; with it recorded last it also decides.
+    assert _met(StageCode.UPHILL_WALK, [session(3), fine_later, painful]) is False
+    assert _met(StageCode.UPHILL_WALK, [session(3), painful, fine_later, fine_earlier]) is False
+    criterion = evaluate_gate(
+        stage_definition(StageCode.UPHILL_WALK).gate,
+        sessions=[session(3, id=300), fine_earlier, fine_later],
+        settings=AthleteSettings(),
+        stage_since=LONG_AGO,
+        today=TODAY,
+    )
+    assert criterion.evidence == (fine_later.id, 300)
 
 
 def test_input_order_does_not_matter() -> None:

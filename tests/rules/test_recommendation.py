@@ -89,9 +89,16 @@ def test_the_pain_of_the_last_gate_session_decides_between_advance_hold_and_back
 
 
 def test_a_red_flag_turns_a_met_gate_into_back_off() -> None:
-    result = progression([session(3), session(2), session(1, duration_min=10, stopped_early=True)])
+    # Rest pain: not a session, so the gate itself stays met; the flag still backs off.
+    result = progression([session(3), session(2)], pain_scores=[pain(1, 6)])
     assert result.recommendation == Recommendation.BACK_OFF
     assert [c.met for c in result.criteria] == [True, False]
+
+
+def test_a_short_session_stopped_early_blocks_the_gate_and_backs_off() -> None:
+    result = progression([session(3), session(2), session(1, duration_min=10, stopped_early=True)])
+    assert result.recommendation == Recommendation.BACK_OFF
+    assert [c.met for c in result.criteria] == [False, False]
 
 
 def test_rising_pain_from_before_the_stage_change_still_backs_off() -> None:
