@@ -150,7 +150,12 @@ def test_anas_session_is_not_sent_to_ben_after_the_phone_switches(
     page.reload()
     expect(row).to_contain_text("Not sent — logged for Ana.")
     assert not SessionLog.objects.filter(athlete=ben).exists()
-    assert list(SessionLog.objects.filter(athlete=ana)) == [earlier]
+    # Ana's record holds at most her own session: Playwright's routing does not always see
+    # a request that passed through the service worker, so the send made while the phone
+    # was still Ana's may have reached the server, its answer cut off by the switch. That
+    # is the right record; the point is that nothing reached Ben's.
+    ana_sessions = SessionLog.objects.filter(athlete=ana).exclude(pk=earlier.pk)
+    assert {str(s.client_id) for s in ana_sessions} <= {kept["fields"]["client_id"]}
     earlier.refresh_from_db()
     assert earlier.notes == "easy"
 
@@ -161,10 +166,10 @@ def test_anas_session_is_not_sent_to_ben_after_the_phone_switches(
     expect(page.get_by_role("heading", name="Hi Ana")).to_be_visible()
     answer = answer_to_next_post(page, lambda: row.get_by_role("button", name="Send again").tap())
 
-    assert answer.status == 201
+    assert answer.status in (200, 201)  # 200: the replay of a send that already landed
     outbox_emptied(page)
     expect(page.locator("#outbox")).to_be_hidden()
-    assert SessionLog.objects.filter(athlete=ana).count() == 2
+    assert SessionLog.objects.filter(athlete=ana).count() == 2  # exactly once
     assert not SessionLog.objects.filter(athlete=ben).exists()
 
 
@@ -206,8 +211,10 @@ def test_sessions_left_waiting_are_failed_by_the_refusal_page_itself(
     log_offline(phone, page)
     services.device_link_revoke(link=link)
     phone.route("**/*", no_send)
-    with page.expect_request(lambda r: r.method == "POST"):
-        phone.set_offline(False)  # the page still open tries at once, and fails
+    phone.set_offline(False)  # the page still open tries at once, and fails
+    # (Not awaited as a request: Playwright does not always see a request that passed
+    # through the service worker, so wait for the network to settle instead.)
+    page.wait_for_load_state("networkidle")
     posts: list[str] = []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
 
