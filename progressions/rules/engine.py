@@ -26,7 +26,13 @@ from progressions.rules.records import (
     sessions_between,
 )
 from progressions.rules.red_flags import detect_red_flags, red_flag_window_start
-from progressions.rules.results import Criterion, Progression, RedFlag, StageInfo
+from progressions.rules.results import (
+    Criterion,
+    Progression,
+    RedFlag,
+    StageInfo,
+    SuggestedSession,
+)
 from progressions.rules.suggestion import suggest_next_session
 from progressions.rules.variables import warnings_since
 
@@ -67,6 +73,8 @@ def evaluate(
     sessions: Sequence[SessionRecord],
     pain_scores: Sequence[PainScoreRecord],
     today: datetime.date,
+    stage_changed_at: datetime.datetime | None = None,
+    stage_entry: SuggestedSession | None = None,
     ladder: Sequence[StageDefinition] = DEFAULT_LADDER,
 ) -> Progression:
     """Return the progression of one athlete on ``today``.

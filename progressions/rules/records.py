@@ -55,6 +55,9 @@ class SessionRecord:
     pain_after: int | None = None
     pain_next_morning: int | None = None  # None: not known yet, never "no pain"
     stopped_early: bool = False  # stopped or changed gait because of pain
+    # When it was recorded: decides whether a session dated on the day of a stage change
+    # counts (see ``StageStart``). None (engine tests only): recorded after the change.
+    recorded_at: datetime.datetime | None = None
 
     @property
     def order_key(self) -> tuple[datetime.date, int, int]:
@@ -74,6 +77,36 @@ class PainScoreRecord:
     date: datetime.date
     score: int
     context: str = "other"
+    recorded_at: datetime.datetime | None = None  # as ``SessionRecord.recorded_at``
+
+
+@dataclass(frozen=True, slots=True)
+class StageStart:
+    """When the current stage began, for "which sessions count" (SPEC §1).
+
+    A session or check-in counts when it is dated after ``date``, or on ``date`` and
+    recorded after ``recorded_at`` (the moment the last stage change was recorded). With
+    no change yet (``recorded_at`` None) everything dated on or after ``date`` counts.
+    A record without a recording time counts on ``date`` too (engine tests build such).
+    """
+
+    date: datetime.date
+    recorded_at: datetime.datetime | None = None
+
+    @classmethod
+    def of(cls, value: datetime.date | StageStart) -> StageStart:
+        """Return ``value`` as a ``StageStart`` (a bare date: a stage with no change yet)."""
+        return value if isinstance(value, StageStart) else cls(value)
+
+    def counts(self, record: SessionRecord | PainScoreRecord) -> bool:
+        """Return whether the record counts for the current stage."""
+        if record.date != self.date:
+            return record.date > self.date
+        return (
+            self.recorded_at is None
+            or record.recorded_at is None
+            or record.recorded_at > self.recorded_at
+        )
 
 
 class SessionShape(Protocol):
@@ -111,6 +144,17 @@ def sessions_between(
 ) -> list[SessionRecord]:
     """Return the sessions dated ``first`` to ``last`` (both inclusive), oldest first."""
     return sort_sessions([s for s in sessions if first <= s.date <= last])
+
+
+def counting_sessions(
+    sessions: Sequence[SessionRecord],
+    *,
+    start: StageStart,
+    first: datetime.date,
+    last: datetime.date,
+) -> list[SessionRecord]:
+    """Return the sessions dated ``first``..``last`` that count for the stage, oldest first."""
+    return [s for s in sessions_between(sessions, first=first, last=last) if start.counts(s)]
 
 
 def last_running_session(

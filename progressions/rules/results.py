@@ -8,6 +8,7 @@ warnings run newest first, like the API's session list.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -132,18 +133,18 @@ class CadenceStatus:
 
 @dataclass(frozen=True, slots=True)
 class SuggestedSession:
-    """The next session: the last running-type session with at most one variable changed.
+    """A session to do next: always of ``stage``, the current stage (SPEC §1).
 
-    ``stage`` is the stage the session belongs to (the next stage on ``advance``);
-    ``based_on_session_id`` is the session it was derived from (None for an entry session).
+    ``based_on_session_id`` is the logged session it was derived from (None for an entry
+    session). On a rest day (``rest_day``) every session field is None.
     """
 
     stage: StageCode
-    activity: Activity
+    activity: Activity | None
     terrain: Terrain | None
     surface: Surface | None
     incline_percent: Decimal | None
-    duration_min: int
+    duration_min: int | None
     intensity: Intensity | None
     run_interval_sec: int | None
     walk_interval_sec: int | None
@@ -151,6 +152,7 @@ class SuggestedSession:
     changed_variable: SessionVariable | None
     reason: str
     based_on_session_id: int | None
+    rest_day: bool = False
 
     @property
     def cadence_spm(self) -> None:
@@ -158,10 +160,11 @@ class SuggestedSession:
         return None
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the session field names plus stage, changed_variable, reason, based_on."""
+        """Return the session field names plus stage, rest_day, changed_variable, reason…"""
         return {
             "stage": str(self.stage),
-            "activity": str(self.activity),
+            "rest_day": self.rest_day,
+            "activity": _enum(self.activity),
             "terrain": _enum(self.terrain),
             "surface": _enum(self.surface),
             "incline_percent": _decimal(self.incline_percent),
@@ -174,6 +177,32 @@ class SuggestedSession:
             "reason": self.reason,
             "based_on_session_id": self.based_on_session_id,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SuggestedSession:
+        """Return the session ``as_dict`` wrote (e.g. a stored ``next_stage_first_session``)."""
+
+        def choice(kind: type[Any], key: str) -> Any:
+            value = data.get(key)
+            return None if value in (None, "") else kind(value)
+
+        incline = data.get("incline_percent")
+        return cls(
+            stage=StageCode(data["stage"]),
+            rest_day=bool(data.get("rest_day", False)),
+            activity=choice(Activity, "activity"),
+            terrain=choice(Terrain, "terrain"),
+            surface=choice(Surface, "surface"),
+            incline_percent=None if incline is None else Decimal(str(incline)),
+            duration_min=data.get("duration_min"),
+            intensity=choice(Intensity, "intensity"),
+            run_interval_sec=data.get("run_interval_sec"),
+            walk_interval_sec=data.get("walk_interval_sec"),
+            repeats=data.get("repeats"),
+            changed_variable=choice(SessionVariable, "changed_variable"),
+            reason=str(data.get("reason", "")),
+            based_on_session_id=data.get("based_on_session_id"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +218,8 @@ class Progression:
     warnings: tuple[SessionWarning, ...]
     cadence: CadenceStatus
     suggested_next_session: SuggestedSession
+    # What advancing would start (SPEC §1): None unless the recommendation is advance.
+    next_stage_first_session: SuggestedSession | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Return the API shape: stage, next_stage, recommendation, criteria, red_flags, …"""
@@ -202,4 +233,9 @@ class Progression:
             "warnings": [warning.as_dict() for warning in self.warnings],
             "cadence": self.cadence.as_dict(),
             "suggested_next_session": self.suggested_next_session.as_dict(),
+            "next_stage_first_session": (
+                None
+                if self.next_stage_first_session is None
+                else self.next_stage_first_session.as_dict()
+            ),
         }

@@ -167,6 +167,7 @@ def test_the_progression_serialises_to_the_api_shape() -> None:
         "warnings",
         "cadence",
         "suggested_next_session",
+        "next_stage_first_session",
     ]
     assert data["as_of"] == TODAY.isoformat()
     assert data["stage"] == {"code": "uphill_walk", "name": "Uphill walking", "order": 1}
