@@ -25,9 +25,10 @@ class AthleteAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Athlete | None = None) -> list[str]:
         # The stage is set on arrival; afterwards it moves only through recorded stage
         # changes, never by editing the row.
+        changes = ["stage_changed_at", "stage_entry_session"]  # written by stage changes only
         if obj is None:
-            return ["created_at", "updated_at"]
-        return ["stage", "stage_started_on", "created_at", "updated_at"]
+            return [*changes, "created_at", "updated_at"]
+        return ["stage", "stage_started_on", *changes, "created_at", "updated_at"]
 
     def has_delete_permission(self, request: HttpRequest, obj: Athlete | None = None) -> bool:
         return False  # Athletes are never deleted: discharge them.

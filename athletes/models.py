@@ -104,11 +104,19 @@ class Athlete(models.Model):
     status = models.CharField(
         max_length=10, choices=AthleteStatus.choices, default=AthleteStatus.ACTIVE
     )
-    # Changed only through stage changes (a PT's decision), never edited directly.
+    # Changed only through stage changes (a PT's decision), never edited directly; so are
+    # stage_started_on, stage_changed_at and stage_entry_session below.
     stage = models.CharField(
         max_length=20, choices=StageCode.choices(), default=p.FIRST_STAGE.value
     )
     stage_started_on = models.DateField()
+    # When the last stage change was recorded (null: never changed). A session or check-in
+    # dated on ``stage_started_on`` counts only when recorded after this moment (SPEC §1).
+    stage_changed_at = models.DateTimeField(null=True, blank=True)
+    # The first session the last change offered for this stage (``SuggestedSession``
+    # ``as_dict()``): what the stage starts with before anything is logged. Null after a
+    # move back, a restart, an advance without an ``advance`` recommendation, or no change.
+    stage_entry_session = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -247,7 +247,7 @@ def athlete_update(*, athlete: Athlete, **fields: Any) -> Athlete:
     follow the preferred rate again. Raises ``ValidationError`` and writes nothing when
     a value is invalid.
     """
-    for name in ("stage", "stage_started_on"):
+    for name in ("stage", "stage_started_on", "stage_changed_at", "stage_entry_session"):
         if name in fields and fields[name] != getattr(athlete, name):
             raise ValidationError({name: STAGE_ONLY_BY_CHANGE})
     if "target_cadence_spm" in fields:

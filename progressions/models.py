@@ -1,8 +1,14 @@
 """The record of a PT's decisions: stage changes and weekly stage reviews.
 
 Nothing here is ever overwritten: the history is the record. The athlete's current
-``stage`` is the ``to_stage`` of their latest change (kept on the athlete row for fast
-reads and written only by ``progressions.services.stage_change_create``).
+``stage`` is the ``to_stage`` of their latest change; that change's effective date, the
+moment it was recorded and the entry session it offered are kept on the athlete row too
+(``stage_started_on``, ``stage_changed_at``, ``stage_entry_session``) for fast reads, all
+written only by ``progressions.services.stage_change_create``.
+
+A change moves forward one stage, back to an earlier one, or *restarts* the current
+stage (``to_stage`` == ``from_stage``, SPEC §3): the PT backs off within the stage, and
+only what is recorded after the restart counts from then on.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ NO_NUL = ProhibitNullCharactersValidator()
 
 
 class StageChange(models.Model):
-    """One move on the ladder: who moved whom, from where to where, when and why."""
+    """One move on the ladder (or a restart): who moved whom, from where to where, when, why."""
 
     athlete = models.ForeignKey(
         "athletes.Athlete", on_delete=models.PROTECT, related_name="stage_changes"
@@ -36,6 +42,10 @@ class StageChange(models.Model):
     # What the engine recommended at that moment, and the whole evaluation behind it.
     recommendation = models.CharField(max_length=10, choices=Recommendation.choices())
     recommendation_snapshot = models.JSONField()
+    # The next stage's first session the progression offered when the change was recorded
+    # (``SuggestedSession.as_dict()``): what the new stage starts with. Null unless the
+    # change advanced on an ``advance`` recommendation.
+    next_stage_first_session = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-effective_date", "-id"]
@@ -44,11 +54,6 @@ class StageChange(models.Model):
             choices_check("stagechange", "from_stage", StageCode.choices()),
             choices_check("stagechange", "to_stage", StageCode.choices()),
             choices_check("stagechange", "recommendation", Recommendation.choices()),
-            models.CheckConstraint(
-                condition=~Q(from_stage=F("to_stage")),
-                name="stagechange_moves",
-                violation_error_message="A stage change must move to another stage.",
-            ),
         ]
 
     def __str__(self) -> str:
