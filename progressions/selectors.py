@@ -23,6 +23,7 @@ from progressions.rules import (
     PainScoreRecord,
     Progression,
     SessionRecord,
+    SuggestedSession,
     evaluate,
 )
 from progressions.rules.protocol import (
@@ -36,7 +37,11 @@ from progressions.rules.protocol import (
 
 
 def session_record(session: SessionLog) -> SessionRecord:
-    """Return the engine's frozen view of a stored session (the pk is the recording order)."""
+    """Return the engine's frozen view of a stored session.
+
+    The pk is the recording order; ``created_at`` the recording time, which decides
+    whether a session dated on the day of a stage change counts (recorded after it).
+    """
     return SessionRecord(
         id=session.pk,
         date=session.date,
@@ -59,6 +64,7 @@ def session_record(session: SessionLog) -> SessionRecord:
         pain_after=session.pain_after,
         pain_next_morning=session.pain_next_morning,
         stopped_early=session.stopped_early,
+        recorded_at=session.created_at,
     )
 
 
@@ -105,9 +111,14 @@ def _history(
     scores: dict[int, list[PainScoreRecord]] = defaultdict(list)
     for score in PainScore.objects.filter(
         athlete_id__in=athlete_ids, date__gte=window_start, date__lte=today
-    ).only("athlete_id", "date", "score", "context"):
+    ).only("athlete_id", "date", "score", "context", "created_at"):
         scores[score.athlete_id].append(
-            PainScoreRecord(date=score.date, score=score.score, context=score.context)
+            PainScoreRecord(
+                date=score.date,
+                score=score.score,
+                context=score.context,
+                recorded_at=score.created_at,
+            )
         )
     return sessions, scores
 
@@ -118,9 +129,12 @@ def _evaluate(
     sessions: list[SessionRecord],
     scores: list[PainScoreRecord],
 ) -> Progression:
+    entry = athlete.stage_entry_session
     return evaluate(
         stage=StageCode(athlete.stage),
         stage_since=athlete.stage_started_on,
+        stage_changed_at=athlete.stage_changed_at,
+        stage_entry=SuggestedSession.from_dict(entry) if entry else None,
         settings=athlete_settings(athlete),
         sessions=sessions,
         pain_scores=scores,

@@ -32,12 +32,12 @@ from progressions.selectors import (
 )
 
 STAGE_UNKNOWN = "Unknown stage: use one of {codes}."
-STAGE_SAME = "The athlete is already in this stage."
 STAGE_SKIPS = "Advance one stage at a time: the next stage is {next}."
 STAGE_DISCHARGED = "A discharged athlete cannot change stage."
 REASON_REQUIRED = (
     "The recommendation is {recommendation}, not advance: give a reason for advancing."
 )
+RESTART_REASON_REQUIRED = "A restart backs off within the stage: give a reason."
 EFFECTIVE_IN_FUTURE = "The effective date cannot be in the future (clinic time)."
 EFFECTIVE_BEFORE_PREVIOUS = "The effective date cannot be before the current stage began ({date})."
 DECISION_UNKNOWN = "Decision must be advance, hold or back_off."
@@ -45,7 +45,7 @@ DECISION_NO_NEXT_STAGE = "There is no stage after {stage}: hold, back off or dis
 REVIEW_ALREADY_DECIDED = (
     "This week's review is already recorded ({decision}). Record a stage change instead."
 )
-BACK_OFF_TARGET_NOT_EARLIER = "Back off to an earlier stage than {stage}."
+BACK_OFF_TARGET_NOT_EARLIER = "Back off to an earlier stage than {stage}, or restart it."
 
 
 def _stage_code(value: str, field: str) -> StageCode:
@@ -68,12 +68,19 @@ def stage_change_create(
 ) -> StageChange:
     """Move the athlete to ``to_stage`` and record who, when, why and the recommendation.
 
-    Forward by exactly one stage, or back to any earlier stage. Advancing against the
-    recommendation needs a reason. ``effective_date`` defaults to the clinic's today; it
-    may not be in the future nor before the current stage began. ``as_of`` (default: the
-    clinic's today) is the day the decision was taken, for recording past decisions: the
-    recommendation is judged on that day. Raises ``ValidationError`` (keyed ``to_stage``,
-    ``reason`` or ``effective_date``) and writes nothing otherwise.
+    Forward by exactly one stage, back to any earlier stage, or to the current stage: a
+    *restart*, which backs off within the stage and needs a reason. Advancing against the
+    recommendation needs a reason too. ``effective_date`` defaults to the clinic's today;
+    it may not be in the future nor before the current stage began. ``as_of`` (default:
+    the clinic's today) is the day the decision was taken, for recording past decisions:
+    the recommendation is judged on that day.
+
+    Advancing on an ``advance`` recommendation stores the next stage's first session the
+    progression offered, on the change and on the athlete (``stage_entry_session``: what
+    the new stage starts with); any other change clears the athlete's. Either way only
+    what is recorded after the change counts from its effective date on
+    (``stage_changed_at``). Raises ``ValidationError`` (keyed ``to_stage``, ``reason`` or
+    ``effective_date``) and writes nothing otherwise.
     """
     # Lock the athlete so two simultaneous decisions cannot both move from the same stage.
     athlete = Athlete.objects.select_for_update().select_related("clinic").get(pk=athlete.pk)
@@ -82,8 +89,6 @@ def stage_change_create(
         raise ValidationError({"to_stage": STAGE_DISCHARGED})
     target = stage_definition(_stage_code(to_stage, "to_stage"))
     current = stage_definition(athlete.stage)
-    if target.order == current.order:
-        raise ValidationError({"to_stage": STAGE_SAME})
     following = next_stage_in(DEFAULT_LADDER, current.code)
     if following is not None and target.order > following.order:
         raise ValidationError({"to_stage": STAGE_SKIPS.format(next=following.code.value)})
@@ -98,12 +103,15 @@ def stage_change_create(
                 )
             }
         )
+    if target.order == current.order and not reason.strip():
+        raise ValidationError({"reason": RESTART_REASON_REQUIRED})
     progression = athlete_progression(athlete, today=today)
     advancing = target.order > current.order
     if advancing and progression.recommendation != Recommendation.ADVANCE and not reason.strip():
         raise ValidationError(
             {"reason": REASON_REQUIRED.format(recommendation=progression.recommendation.value)}
         )
+    offered = progression.next_stage_first_session if advancing else None
     change = StageChange(
         athlete=athlete,
         from_stage=current.code.value,
@@ -113,12 +121,23 @@ def stage_change_create(
         changed_by=changed_by,
         recommendation=progression.recommendation.value,
         recommendation_snapshot=progression.as_dict(),
+        next_stage_first_session=None if offered is None else offered.as_dict(),
     )
     change.full_clean()
     change.save()
     athlete.stage = target.code.value
     athlete.stage_started_on = effective_date
-    athlete.save(update_fields=["stage", "stage_started_on", "updated_at"])
+    athlete.stage_changed_at = change.created_at
+    athlete.stage_entry_session = change.next_stage_first_session
+    athlete.save(
+        update_fields=[
+            "stage",
+            "stage_started_on",
+            "stage_changed_at",
+            "stage_entry_session",
+            "updated_at",
+        ]
+    )
     return change
 
 
@@ -152,9 +171,12 @@ def stage_review_decide(
 
     ``advance`` moves one stage on (the note is the reason, required when the engine
     does not recommend advancing). ``back_off`` moves back one stage, or to
-    ``back_off_to`` (any earlier stage); at the first stage it records the decision only
-    (the load comes down within the stage). ``hold`` changes no stage. One decision per
-    athlete per week. Raises ``ValidationError`` and writes nothing on any broken rule.
+    ``back_off_to``: any earlier stage, or the current one to restart it (the note is the
+    reason, required). Without ``back_off_to`` at the first stage it records the decision
+    only (the load comes down within the stage, and what came before still counts).
+    ``hold`` changes no stage. One decision per athlete per week. Raises
+    ``ValidationError`` and writes nothing on any broken rule; the stage change's rules
+    answer under its own keys (a missing note is keyed ``reason``).
     """
     try:
         choice = Recommendation(decision)
@@ -184,7 +206,7 @@ def stage_review_decide(
         )
     elif choice == Recommendation.BACK_OFF and (back_off_to or earlier):
         target = back_off_to or earlier[-1].code.value
-        if stage_definition(_stage_code(target, "back_off_to")).order >= current.order:
+        if stage_definition(_stage_code(target, "back_off_to")).order > current.order:
             raise ValidationError(
                 {"back_off_to": BACK_OFF_TARGET_NOT_EARLIER.format(stage=current.name)}
             )

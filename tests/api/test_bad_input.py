@@ -531,7 +531,8 @@ def test_a_patch_that_breaks_a_session_rule_is_refused(
     [
         ({"to_stage": "hills_trails", "reason": "Doing great."}, "to_stage"),  # skips flat_run
         ({"to_stage": "full_training", "reason": "Doing great."}, "to_stage"),
-        ({"to_stage": "uphill_jog"}, "to_stage"),  # already there
+        ({"to_stage": "uphill_jog"}, "reason"),  # a restart, with no reason
+        ({"to_stage": "uphill_jog", "reason": " "}, "reason"),
         ({"to_stage": "flat_run"}, "reason"),  # against a hold recommendation, no reason
         ({"to_stage": "flat_run", "reason": "   "}, "reason"),
         ({"to_stage": "uphill_walk", "effective_date": "2026-02-20"}, "effective_date"),
@@ -540,7 +541,8 @@ def test_a_patch_that_breaks_a_session_rule_is_refused(
     ids=[
         "skips-a-stage",
         "skips-to-the-end",
-        "same-stage",
+        "restart-without-reason",
+        "restart-with-blank-reason",
         "advance-without-reason",
         "advance-with-blank-reason",
         "before-the-previous-change",
@@ -575,9 +577,9 @@ def test_a_discharged_athlete_cannot_change_stage(
     [
         ({"decision": "advance"}, "note"),  # against a hold recommendation, no note
         ({"decision": "back_off", "back_off_to": "flat_run"}, "back_off_to"),  # later
-        ({"decision": "back_off", "back_off_to": "uphill_jog"}, "back_off_to"),  # same
+        ({"decision": "back_off", "back_off_to": "uphill_jog"}, "note"),  # restart, no note
     ],
-    ids=["advance-without-note", "back-off-forward", "back-off-to-same"],
+    ids=["advance-without-note", "back-off-forward", "restart-without-note"],
 )
 def test_a_review_breaking_a_rule_is_refused(
     client: APIClient, athlete: Athlete, session: SessionLog, body: dict, field_name: str

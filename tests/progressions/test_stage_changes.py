@@ -1,8 +1,11 @@
-"""Stage changes: forward one stage, back to any earlier one, always recorded, never silent."""
+"""Stage changes: forward one stage, back to any earlier one, or a restart of the current
+one; always recorded, never silent, and a refused change writes nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -12,6 +15,16 @@ from athletes.models import Athlete
 from itbrehab.accounts.models import User
 from progressions import services as s
 from progressions.models import StageChange
+from progressions.rules import Progression, SuggestedSession
+from progressions.rules.protocol import (
+    Activity,
+    Intensity,
+    SessionVariable,
+    StageCode,
+    Surface,
+    Terrain,
+)
+from progressions.selectors import athlete_progression
 from progressions.services import stage_change_create
 from tests.factories import SessionLogFactory
 
@@ -23,12 +36,18 @@ def _tolerated_uphill_walks(athlete: Athlete, today: dt.date, minutes: int = 30)
         )
 
 
+STAGE_ROW = ("stage", "stage_started_on", "stage_changed_at", "stage_entry_session", "updated_at")
+
+
+def _stage_row(athlete: Athlete) -> tuple[Any, ...]:
+    return Athlete.objects.values_list(*STAGE_ROW).get(pk=athlete.pk)
+
+
 def _refused(athlete: Athlete, field: str, **kwargs: Any) -> str:
-    before = (Athlete.objects.values_list("stage", "stage_started_on").get(pk=athlete.pk),)
+    before = (_stage_row(athlete), StageChange.objects.count())
     with pytest.raises(ValidationError) as caught:
         stage_change_create(athlete=athlete, **kwargs)
-    assert StageChange.objects.count() == 0
-    assert (Athlete.objects.values_list("stage", "stage_started_on").get(pk=athlete.pk),) == before
+    assert (_stage_row(athlete), StageChange.objects.count()) == before
     return " ".join(caught.value.message_dict[field])
 
 
@@ -90,7 +109,6 @@ def test_backing_off_to_any_earlier_stage_needs_no_reason(therapist: User, today
 @pytest.mark.parametrize(
     ("kwargs", "field", "message"),
     [
-        ({"to_stage": "uphill_walk"}, "to_stage", s.STAGE_SAME),
         ({"to_stage": "sprinting"}, "to_stage", "Unknown stage"),
         (
             {"to_stage": "uphill_jog", "reason": "ok", "effective_date": dt.date(2026, 3, 5)},
@@ -174,11 +192,114 @@ def test_the_history_keeps_every_change_in_order(
 def test_sessions_before_the_stage_change_no_longer_count_toward_the_new_gate(
     athlete: Athlete, therapist: User, today: dt.date
 ) -> None:
-    from progressions.selectors import athlete_progression
-
     _tolerated_uphill_walks(athlete, today)
     stage_change_create(athlete=athlete, to_stage="uphill_jog", changed_by=therapist)
     stage_change_create(athlete=athlete, to_stage="uphill_walk", changed_by=therapist)
     athlete.refresh_from_db()
     # The two tolerated walks were judged before today's changes: the gate starts afresh.
     assert athlete_progression(athlete).recommendation == "hold"
+
+
+# --- The next stage's first session, offered on advance and kept for the new stage -----
+
+OFFER = SuggestedSession(
+    stage=StageCode.UPHILL_JOG,
+    activity=Activity.WALK_RUN,
+    terrain=Terrain.UPHILL,
+    surface=Surface.TREADMILL,
+    incline_percent=Decimal("8.0"),
+    duration_min=30,
+    intensity=Intensity.EASY,
+    run_interval_sec=60,
+    walk_interval_sec=120,
+    repeats=10,
+    changed_variable=SessionVariable.ACTIVITY,
+    reason="Gate met: the same uphill treadmill, walk–run.",
+    based_on_session_id=None,
+)
+
+
+@pytest.fixture
+def offering(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the engine offer ``OFFER`` whenever it recommends advance and offers nothing.
+
+    (SPEC §1: the offer exists exactly when the recommendation is advance.) A stand-in
+    unlike the protocol's own entry session, so a test can tell which one was used.
+    """
+    real = s.athlete_progression
+
+    def progression(athlete: Athlete, *, today: dt.date | None = None) -> Progression:
+        result = real(athlete, today=today)
+        if result.recommendation == "advance" and result.next_stage_first_session is None:
+            return dataclasses.replace(result, next_stage_first_session=OFFER)
+        return result
+
+    monkeypatch.setattr(s, "athlete_progression", progression)
+
+
+def test_advancing_on_an_advance_recommendation_keeps_the_offered_first_session(
+    athlete: Athlete, therapist: User, today: dt.date, offering: None
+) -> None:
+    _tolerated_uphill_walks(athlete, today)
+
+    change = stage_change_create(athlete=athlete, to_stage="uphill_jog", changed_by=therapist)
+
+    athlete.refresh_from_db()
+    offered = change.recommendation_snapshot["next_stage_first_session"]
+    assert offered is not None
+    assert change.next_stage_first_session == offered
+    assert StageChange.objects.get().next_stage_first_session == offered
+    assert athlete.stage_entry_session == offered
+    assert athlete.stage_changed_at == change.created_at
+    assert SuggestedSession.from_dict(athlete.stage_entry_session).stage == "uphill_jog"
+
+
+def test_the_new_stage_starts_with_the_offered_first_session(
+    athlete: Athlete, therapist: User, today: dt.date, offering: None
+) -> None:
+    _tolerated_uphill_walks(athlete, today)
+    change = stage_change_create(athlete=athlete, to_stage="uphill_jog", changed_by=therapist)
+    athlete.refresh_from_db()
+
+    suggestion = athlete_progression(athlete).suggested_next_session
+
+    # Nothing logged in the new stage yet (SPEC §1 rule 3): the session advancing offered.
+    offered = SuggestedSession.from_dict(change.next_stage_first_session)
+    fields = ("stage", "activity", "terrain", "surface", "incline_percent", "duration_min")
+    fields += ("intensity", "run_interval_sec", "walk_interval_sec", "repeats")
+    assert [getattr(suggestion, f) for f in fields] == [getattr(offered, f) for f in fields]
+    assert suggestion.changed_variable is None
+
+
+def test_advancing_against_the_recommendation_keeps_no_first_session(
+    athlete: Athlete, therapist: User, offering: None
+) -> None:
+    change = stage_change_create(
+        athlete=athlete, to_stage="uphill_jog", changed_by=therapist, reason="Logs missing."
+    )
+    athlete.refresh_from_db()
+    assert change.recommendation == "hold"
+    assert (change.next_stage_first_session, athlete.stage_entry_session) == (None, None)
+    assert athlete.stage_changed_at == change.created_at
+
+
+@pytest.mark.parametrize("to_stage", ["uphill_walk", "uphill_jog"], ids=["back", "restart"])
+def test_moving_back_or_restarting_forgets_the_offered_first_session(
+    athlete: Athlete,
+    therapist: User,
+    today: dt.date,
+    offering: None,
+    to_stage: str,
+) -> None:
+    _tolerated_uphill_walks(athlete, today)
+    stage_change_create(athlete=athlete, to_stage="uphill_jog", changed_by=therapist)
+    assert Athlete.objects.get(pk=athlete.pk).stage_entry_session is not None
+
+    change = stage_change_create(
+        athlete=athlete, to_stage=to_stage, changed_by=therapist, reason="Sore knee."
+    )
+
+    athlete.refresh_from_db()
+    assert (change.next_stage_first_session, athlete.stage_entry_session) == (None, None)
+    assert athlete.stage == to_stage
+    assert athlete.stage_changed_at == change.created_at

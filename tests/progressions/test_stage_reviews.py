@@ -91,6 +91,56 @@ def test_back_off_at_the_first_stage_records_the_decision_only(
     assert StageChange.objects.count() == 0
 
 
+def test_back_off_to_the_current_stage_restarts_it_with_the_note_as_reason(
+    therapist: User, today: dt.date
+) -> None:
+    athlete = AthleteFactory(
+        therapist=therapist, stage="flat_run", stage_started_on=today - dt.timedelta(days=9)
+    )
+    review = stage_review_decide(
+        athlete=athlete,
+        decision="back_off",
+        reviewed_by=therapist,
+        back_off_to="flat_run",
+        note="Pain 6 at 5 km: start flat running again.",
+    )
+    athlete.refresh_from_db()
+    change = StageChange.objects.get()
+    assert review.stage_change == change
+    assert (change.from_stage, change.to_stage, change.reason) == (
+        "flat_run",
+        "flat_run",
+        "Pain 6 at 5 km: start flat running again.",
+    )
+    assert (athlete.stage, athlete.stage_started_on) == ("flat_run", today)
+
+
+def test_back_off_at_the_first_stage_may_restart_it(athlete: Athlete, therapist: User) -> None:
+    review = stage_review_decide(
+        athlete=athlete,
+        decision="back_off",
+        reviewed_by=therapist,
+        back_off_to="uphill_walk",
+        note="Flare-up after the weekend.",
+    )
+    assert (review.stage_change.from_stage, review.stage_change.to_stage) == (
+        "uphill_walk",
+        "uphill_walk",
+    )
+
+
+def test_a_restart_without_a_note_is_refused_and_writes_nothing(
+    athlete: Athlete, therapist: User
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        stage_review_decide(
+            athlete=athlete, decision="back_off", reviewed_by=therapist, back_off_to="uphill_walk"
+        )
+    # Keyed as the stage change's reason: the PT page and the API show it under ``note``.
+    assert caught.value.message_dict["reason"] == [s.RESTART_REASON_REQUIRED]
+    assert (StageReview.objects.count(), StageChange.objects.count()) == (0, 0)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "field", "message"),
     [
