@@ -76,19 +76,34 @@ class CadenceSerializer(serializers.Serializer):
 
 
 class SuggestedSessionSerializer(serializers.Serializer):
-    stage = serializers.ChoiceField(choices=StageCode.choices())
-    activity = serializers.ChoiceField(choices=Activity.choices())
+    stage = serializers.ChoiceField(
+        choices=StageCode.choices(),
+        help_text="The stage the session belongs to: the current one for the suggested next "
+        "session, the next one for next_stage_first_session.",
+    )
+    rest_day = serializers.BooleanField(
+        help_text="True on a rest day (a recent red flag): rest or cross-train, the PT has "
+        "been alerted. Every session field is then null."
+    )
+    activity = serializers.ChoiceField(choices=Activity.choices(), allow_null=True)
     terrain = serializers.ChoiceField(choices=Terrain.choices(), allow_null=True)
     surface = serializers.ChoiceField(choices=Surface.choices(), allow_null=True)
     incline_percent = serializers.DecimalField(max_digits=3, decimal_places=1, allow_null=True)
-    duration_min = serializers.IntegerField()
+    duration_min = serializers.IntegerField(allow_null=True)
     intensity = serializers.ChoiceField(choices=Intensity.choices(), allow_null=True)
     run_interval_sec = serializers.IntegerField(allow_null=True)
     walk_interval_sec = serializers.IntegerField(allow_null=True)
     repeats = serializers.IntegerField(allow_null=True)
-    changed_variable = serializers.ChoiceField(choices=SessionVariable.choices(), allow_null=True)
-    reason = serializers.CharField()
-    based_on_session_id = serializers.IntegerField(allow_null=True)
+    changed_variable = serializers.ChoiceField(
+        choices=SessionVariable.choices(),
+        allow_null=True,
+        help_text="The one variable changed from the session it is based on; null for a "
+        "repeat, an entry session or a rest day.",
+    )
+    reason = serializers.CharField(help_text="Why, in words for the PT.")
+    based_on_session_id = serializers.IntegerField(
+        allow_null=True, help_text="The logged session it derives from; null for an entry session."
+    )
 
 
 class ProgressionSerializer(serializers.Serializer):
@@ -100,7 +115,15 @@ class ProgressionSerializer(serializers.Serializer):
     red_flags = RedFlagSerializer(many=True)
     warnings = WarningSerializer(many=True)
     cadence = CadenceSerializer()
-    suggested_next_session = SuggestedSessionSerializer()
+    suggested_next_session = SuggestedSessionSerializer(
+        help_text="Always of the current stage: nothing of the next stage before a PT "
+        "records the change."
+    )
+    next_stage_first_session = SuggestedSessionSerializer(
+        allow_null=True,
+        help_text="What advancing would start: the next stage's first session. Null unless "
+        "the recommendation is advance.",
+    )
 
 
 @extend_schema(tags=["progression"], responses={200: ProgressionSerializer, **READ_ERRORS})
@@ -115,18 +138,35 @@ class ProgressionView(AthleteScopedMixin, APIView):
 
 
 class StageChangeSerializer(serializers.ModelSerializer):
-    to_stage = serializers.ChoiceField(choices=StageCode.choices())
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    to_stage = serializers.ChoiceField(
+        choices=StageCode.choices(),
+        help_text="The next stage, any earlier stage, or the current stage (a restart: the "
+        "PT backs off within the stage; only what is recorded after it counts).",
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Required for a restart, and to advance when the recommendation is not advance.",
+    )
     effective_date = serializers.DateField(
         required=False, help_text="Defaults to today; not in the future nor before the last change."
     )
     recommendation_snapshot = ProgressionSerializer(read_only=True)
+    next_stage_first_session = SuggestedSessionSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The next stage's first session offered when the change was recorded: "
+        "what the new stage starts with. Null unless it advanced on an advance "
+        "recommendation.",
+    )
 
     class Meta:
         model = StageChange
         fields = [
             "id", "athlete", "from_stage", "to_stage", "effective_date", "reason",
             "changed_by", "created_at", "recommendation", "recommendation_snapshot",
+            "next_stage_first_session",
         ]  # fmt: skip
         read_only_fields = [
             "athlete", "from_stage", "changed_by", "created_at", "recommendation",
@@ -141,7 +181,10 @@ class StageChangeSerializer(serializers.ModelSerializer):
 class StageChangeViewSet(
     AthleteScopedMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
-    """The athlete's stage history, newest first. POST moves forward one stage or back."""
+    """The athlete's stage history, newest first.
+
+    POST moves forward one stage, back to any earlier stage, or restarts the current one.
+    """
 
     serializer_class = StageChangeSerializer
     queryset = StageChange.objects.none()  # for the schema; get_queryset scopes it
@@ -171,7 +214,9 @@ class StageReviewSerializer(serializers.ModelSerializer):
         choices=StageCode.choices(),
         required=False,
         write_only=True,
-        help_text="With back_off: the earlier stage to return to (default: one stage back).",
+        help_text="With back_off: the earlier stage to return to, or the current stage to "
+        "restart it (the note is then required). Default: one stage back (at the first "
+        "stage: no stage change).",
     )
 
     class Meta:

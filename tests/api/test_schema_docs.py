@@ -133,3 +133,23 @@ def test_the_docs_render_with_assets_served_by_the_app_itself(
     # Nor do the page or its init script name another site.
     for text in (page, *scripts):
         assert not re.search(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}", text), "an outside address"
+
+
+def test_the_schema_shows_rest_days_and_the_next_stages_first_session(
+    schema: dict[str, Any],
+) -> None:
+    components = schema["components"]["schemas"]
+    suggested = components["SuggestedSession"]
+    assert suggested["properties"]["rest_day"]["type"] == "boolean"
+    assert {"rest_day", "activity", "duration_min"} <= set(suggested["required"])
+    # On a rest day every session field is null.
+    assert suggested["properties"]["activity"]["nullable"] is True
+    assert suggested["properties"]["duration_min"]["nullable"] is True
+    a_session = [{"$ref": "#/components/schemas/SuggestedSession"}]
+    offered = components["Progression"]["properties"]["next_stage_first_session"]
+    assert (offered["allOf"], offered["nullable"]) == (a_session, True)
+    assert "next_stage_first_session" in components["Progression"]["required"]
+    kept = components["StageChange"]["properties"]["next_stage_first_session"]
+    assert (kept["allOf"], kept["nullable"], kept["readOnly"]) == (a_session, True, True)
+    assert "next_stage_first_session" not in components["StageChangeRequest"]["properties"]
+    assert "restart" in components["StageChangeRequest"]["properties"]["to_stage"]["description"]
