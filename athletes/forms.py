@@ -233,8 +233,19 @@ class SessionEditForm(SessionForm):
         return rebased
 
 
+RESTART_HELP = (
+    "Restarting this stage needs a note. From then on only what is logged after the "
+    "restart counts toward the gate and the red flags."
+)
+
+
 class DecisionForm(forms.Form):
-    """This week's review: advance, hold or back off, with a note."""
+    """This week's review: advance, hold or back off, with a note.
+
+    A back-off goes one stage back (the default), restarts the current stage (the note is
+    then required) or goes further back. At the first stage the default records the
+    decision only: the load comes down within the stage.
+    """
 
     decision = forms.ChoiceField(
         choices=[(r.value, r.label) for r in Recommendation], widget=forms.RadioSelect
@@ -243,19 +254,31 @@ class DecisionForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required to advance against the recommendation.",
+        help_text="Required to advance against the recommendation, and to restart this stage.",
     )
     back_off_to = forms.ChoiceField(
         required=False,
         choices=[("", "One stage back"), *StageCode.choices()],
         label="Back off to",
+        help_text=RESTART_HELP,
     )
 
     def __init__(self, *args: Any, stage: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if stage is not None:
-            # Offer only the stages a back-off can reach: those before the current one.
-            order = stage_definition(stage).order
-            earlier = [(s.code.value, s.name) for s in DEFAULT_LADDER if s.order < order]
-            first = "One stage back" if earlier else "Stay in this stage, with less load"
-            self.fields["back_off_to"].choices = [("", first), *earlier]
+            self.fields["back_off_to"].choices = back_off_choices(stage)
+
+
+def back_off_choices(stage: str) -> list[tuple[str, str]]:
+    """Return where a back-off from ``stage`` can go: one stage back, a restart, further back.
+
+    The empty value is the default: one stage back, or at the first stage no stage change.
+    """
+    current = stage_definition(stage)
+    earlier = [s for s in DEFAULT_LADDER if s.order < current.order]
+    if earlier:
+        default = ("", f"One stage back: {earlier[-1].name}")
+    else:
+        default = ("", "Stay in this stage, with less load")
+    restart = (current.code.value, f"Restart this stage: {current.name}")
+    return [default, restart, *((s.code.value, s.name) for s in earlier[:-1])]

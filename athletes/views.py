@@ -296,6 +296,11 @@ def _decision_message(review: StageReview) -> str:
     change = review.stage_change
     if change is None:
         return f"Recorded: {review.get_decision_display().lower()} this week."
+    if change.from_stage == change.to_stage:
+        return (
+            f"Recorded: {review.get_decision_display().lower()} — "
+            f"{stage_definition(change.to_stage).name} restarted."
+        )
     return (
         f"Recorded: {review.get_decision_display().lower()} — now in "
         f"{stage_definition(change.to_stage).name}."

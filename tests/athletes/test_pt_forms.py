@@ -22,6 +22,7 @@ from itbrehab.accounts.models import User
 from progressions.models import StageChange, StageReview
 from progressions.services import (
     REASON_REQUIRED,
+    RESTART_REASON_REQUIRED,
     REVIEW_ALREADY_DECIDED,
     STAGE_DISCHARGED,
     stage_review_decide,
@@ -250,21 +251,26 @@ def back_off_choices(html: str) -> list[str]:
     return re.findall(r"<option[^>]*>([^<]*)</option>", select)
 
 
-def test_backing_off_offers_only_earlier_stages(pt: Client, athlete: Athlete) -> None:
+def test_backing_off_offers_one_stage_back_a_restart_and_the_earlier_stages(
+    pt: Client, athlete: Athlete
+) -> None:
     Athlete.objects.filter(pk=athlete.pk).update(stage="flat_run")
 
     html = unescape(html_of(pt.get(f"/athletes/{athlete.pk}/")))
 
     assert back_off_choices(html) == [
-        "One stage back",
+        "One stage back: Uphill jogging (walk–run)",
+        "Restart this stage: Flat running",
         "Uphill walking",
-        "Uphill jogging (walk–run)",
     ]
+    # One stage back is what a back-off does unless the PT picks otherwise.
+    assert re.search(r'<option value="" selected>One stage back', html)
 
 
 def test_backing_off_in_the_first_stage_keeps_the_stage(pt: Client, athlete: Athlete) -> None:
-    assert back_off_choices(html_of(pt.get(f"/athletes/{athlete.pk}/"))) == [
-        "Stay in this stage, with less load"
+    assert back_off_choices(unescape(html_of(pt.get(f"/athletes/{athlete.pk}/")))) == [
+        "Stay in this stage, with less load",
+        "Restart this stage: Uphill walking",
     ]
 
     pt.post(f"/athletes/{athlete.pk}/decision/", {"decision": "back_off", "note": "Flare-up."})
@@ -273,6 +279,55 @@ def test_backing_off_in_the_first_stage_keeps_the_stage(pt: Client, athlete: Ath
     assert athlete.stage == "uphill_walk"
     assert StageReview.objects.get(athlete=athlete).decision == "back_off"
     assert not StageChange.objects.exists()
+
+
+@pytest.mark.parametrize("stage", ["uphill_walk", "flat_run"])
+def test_restarting_the_stage_records_a_change_within_it(
+    pt: Client, athlete: Athlete, therapist: User, stage: str
+) -> None:
+    Athlete.objects.filter(pk=athlete.pk).update(stage=stage)
+
+    response = pt.post(
+        f"/athletes/{athlete.pk}/decision/",
+        {"decision": "back_off", "back_off_to": stage, "note": "Limped after 20 min on Monday."},
+        follow=True,
+    )
+
+    athlete.refresh_from_db()
+    assert (athlete.stage, athlete.stage_started_on) == (stage, TODAY)
+    change = StageChange.objects.get(athlete=athlete)
+    assert (change.from_stage, change.to_stage, change.reason, change.changed_by) == (
+        stage,
+        stage,
+        "Limped after 20 min on Monday.",
+        therapist,
+    )
+    assert StageReview.objects.get(athlete=athlete).stage_change == change
+    html = unescape(html_of(response))
+    name = change.get_to_stage_display()
+    assert f"Recorded: back off — {name} restarted." in html
+    assert f"restarted <strong>{name}</strong>" in html  # the stage history says so
+
+
+def test_restarting_without_a_note_is_refused_beside_the_note(pt: Client, athlete: Athlete) -> None:
+    Athlete.objects.filter(pk=athlete.pk).update(stage="flat_run")
+    before = written()
+
+    response = pt.post(
+        f"/athletes/{athlete.pk}/decision/",
+        {"decision": "back_off", "back_off_to": "flat_run", "note": "  "},
+    )
+
+    assert response.status_code == 200
+    html = html_of(response)
+    assert field_error(html, "note") == RESTART_REASON_REQUIRED
+    assert_errors_are_announced_with_their_field(html, "note")
+    assert written() == before
+    # Nothing the PT chose is lost: back off, and the restart, stay selected.
+    assert 'value="back_off" id="id_decision_2" required checked' in html
+    assert '<option value="flat_run" selected>Restart this stage: Flat running</option>' in html
+    athlete.refresh_from_db()
+    assert (athlete.stage, athlete.stage_started_on) == ("flat_run", days_ago(20))
 
 
 def test_holding_records_the_review_and_keeps_the_stage(
