@@ -304,6 +304,8 @@ def _for_another_athlete(request: HttpRequest, athlete: Athlete) -> HttpResponse
 
 def describe_suggestion(s: SuggestedSession) -> str:
     """Return the session in plain words: "Uphill treadmill walk, 35 min at 8%"."""
+    if s.rest_day:
+        return "Rest or cross-train today. Your PT has been alerted."
     terrain = {"uphill": "Uphill", "flat": "Flat", "rolling": "Rolling", "downhill": "Downhill"}
     activity = {
         "walk": "walk",
@@ -400,7 +402,7 @@ class PhoneSessionForm(forms.ModelForm):
 def _initial_from(s: SuggestedSession, today: dt.date) -> dict[str, Any]:
     return {
         "date": today,
-        "activity": str(s.activity),
+        "activity": str(s.activity) if s.activity else "",
         "terrain": str(s.terrain) if s.terrain else "",
         "surface": str(s.surface) if s.surface else "",
         "incline_percent": s.incline_percent,
