@@ -78,6 +78,9 @@ def test_the_readme_walkthrough(therapist: User, now: dt.date) -> None:
     assert progression["stage"] == {"code": "uphill_walk", "name": "Uphill walking", "order": 1}
     assert progression["next_stage"]["code"] == "uphill_jog"
     assert progression["criteria"][0]["evidence"] == session_ids[::-1]
+    assert progression["suggested_next_session"]["stage"] == "uphill_walk"  # not yet advanced
+    offered = progression["next_stage_first_session"]  # what advancing would start
+    assert (offered["stage"], offered["activity"]) == ("uphill_jog", "walk_run")
 
     response = client.post(
         f"/api/v1/athletes/{athlete['id']}/stage-changes/", {"to_stage": "uphill_jog"}
@@ -85,6 +88,7 @@ def test_the_readme_walkthrough(therapist: User, now: dt.date) -> None:
     assert response.status_code == 201, response.content
     assert response.json()["from_stage"] == "uphill_walk"
     assert response.json()["recommendation"] == "advance"
+    assert response.json()["next_stage_first_session"] == offered
 
     response = client.post(f"/api/v1/athletes/{athlete['id']}/device-links/", {})
     assert response.status_code == 201, response.content

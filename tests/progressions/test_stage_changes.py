@@ -3,7 +3,6 @@ one; always recorded, never silent, and a refused change writes nothing."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -15,15 +14,7 @@ from athletes.models import Athlete
 from itbrehab.accounts.models import User
 from progressions import services as s
 from progressions.models import StageChange
-from progressions.rules import Progression, SuggestedSession
-from progressions.rules.protocol import (
-    Activity,
-    Intensity,
-    SessionVariable,
-    StageCode,
-    Surface,
-    Terrain,
-)
+from progressions.rules import SuggestedSession
 from progressions.selectors import athlete_progression
 from progressions.services import stage_change_create
 from tests.factories import SessionLogFactory
@@ -202,43 +193,9 @@ def test_sessions_before_the_stage_change_no_longer_count_toward_the_new_gate(
 
 # --- The next stage's first session, offered on advance and kept for the new stage -----
 
-OFFER = SuggestedSession(
-    stage=StageCode.UPHILL_JOG,
-    activity=Activity.WALK_RUN,
-    terrain=Terrain.UPHILL,
-    surface=Surface.TREADMILL,
-    incline_percent=Decimal("8.0"),
-    duration_min=30,
-    intensity=Intensity.EASY,
-    run_interval_sec=60,
-    walk_interval_sec=120,
-    repeats=10,
-    changed_variable=SessionVariable.ACTIVITY,
-    reason="Gate met: the same uphill treadmill, walk–run.",
-    based_on_session_id=None,
-)
-
-
-@pytest.fixture
-def offering(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make the engine offer ``OFFER`` whenever it recommends advance and offers nothing.
-
-    (SPEC §1: the offer exists exactly when the recommendation is advance.) A stand-in
-    unlike the protocol's own entry session, so a test can tell which one was used.
-    """
-    real = s.athlete_progression
-
-    def progression(athlete: Athlete, *, today: dt.date | None = None) -> Progression:
-        result = real(athlete, today=today)
-        if result.recommendation == "advance" and result.next_stage_first_session is None:
-            return dataclasses.replace(result, next_stage_first_session=OFFER)
-        return result
-
-    monkeypatch.setattr(s, "athlete_progression", progression)
-
 
 def test_advancing_on_an_advance_recommendation_keeps_the_offered_first_session(
-    athlete: Athlete, therapist: User, today: dt.date, offering: None
+    athlete: Athlete, therapist: User, today: dt.date
 ) -> None:
     _tolerated_uphill_walks(athlete, today)
 
@@ -246,7 +203,14 @@ def test_advancing_on_an_advance_recommendation_keeps_the_offered_first_session(
 
     athlete.refresh_from_db()
     offered = change.recommendation_snapshot["next_stage_first_session"]
-    assert offered is not None
+    # The gate walk (30 min uphill treadmill walk at 8%), as a walk–run (SPEC §1).
+    assert offered["stage"] == "uphill_jog"
+    assert (offered["activity"], offered["terrain"], offered["surface"]) == (
+        "walk_run",
+        "uphill",
+        "treadmill",
+    )
+    assert (offered["incline_percent"], offered["duration_min"]) == ("8.0", 30)
     assert change.next_stage_first_session == offered
     assert StageChange.objects.get().next_stage_first_session == offered
     assert athlete.stage_entry_session == offered
@@ -255,7 +219,7 @@ def test_advancing_on_an_advance_recommendation_keeps_the_offered_first_session(
 
 
 def test_the_new_stage_starts_with_the_offered_first_session(
-    athlete: Athlete, therapist: User, today: dt.date, offering: None
+    athlete: Athlete, therapist: User, today: dt.date
 ) -> None:
     _tolerated_uphill_walks(athlete, today)
     change = stage_change_create(athlete=athlete, to_stage="uphill_jog", changed_by=therapist)
@@ -263,8 +227,10 @@ def test_the_new_stage_starts_with_the_offered_first_session(
 
     suggestion = athlete_progression(athlete).suggested_next_session
 
-    # Nothing logged in the new stage yet (SPEC §1 rule 3): the session advancing offered.
+    # Nothing logged in the new stage yet (SPEC §1 rule 3): the session advancing offered,
+    # not the protocol's entry (20 min at 5%).
     offered = SuggestedSession.from_dict(change.next_stage_first_session)
+    assert (suggestion.duration_min, suggestion.incline_percent) == (30, Decimal("8.0"))
     fields = ("stage", "activity", "terrain", "surface", "incline_percent", "duration_min")
     fields += ("intensity", "run_interval_sec", "walk_interval_sec", "repeats")
     assert [getattr(suggestion, f) for f in fields] == [getattr(offered, f) for f in fields]
@@ -272,8 +238,9 @@ def test_the_new_stage_starts_with_the_offered_first_session(
 
 
 def test_advancing_against_the_recommendation_keeps_no_first_session(
-    athlete: Athlete, therapist: User, offering: None
+    athlete: Athlete, therapist: User
 ) -> None:
+    # Not recommending advance, the progression offers no first session to keep.
     change = stage_change_create(
         athlete=athlete, to_stage="uphill_jog", changed_by=therapist, reason="Logs missing."
     )
@@ -288,7 +255,6 @@ def test_moving_back_or_restarting_forgets_the_offered_first_session(
     athlete: Athlete,
     therapist: User,
     today: dt.date,
-    offering: None,
     to_stage: str,
 ) -> None:
     _tolerated_uphill_walks(athlete, today)
