@@ -51,5 +51,7 @@ def changes_label(session: SuggestedSession) -> str:
     """
     changed = session.changed_variable
     if session.based_on_session_id is None:
-        return f"entry session ({changed.label.lower()} changes)" if changed else "entry session"
+        if changed:
+            return f"entry session ({changed.label.lower()} differs from the last session)"
+        return "entry session"
     return changed.label if changed else "repeat"

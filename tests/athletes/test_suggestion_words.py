@@ -343,6 +343,19 @@ def test_the_pt_page_calls_a_first_session_the_entry_session(therapist: User) ->
     assert "nothing (first session)" not in card
 
 
+def test_a_back_off_to_the_entry_session_names_what_differs_from_the_last_session(
+    therapist: User,
+) -> None:
+    athlete = athlete_in(therapist)
+    # Not settled by the next morning (4 > 2), and nothing tolerated before it.
+    SessionLogFactory(athlete=athlete, date=days_ago(3), pain_next_morning=4)
+
+    card = pt_card(therapist, athlete)
+
+    assert changes_row(card) == "entry session (duration differs from the last session)"
+    assert "<dt>Duration</dt><dd>20 min at 5.0%</dd>" in card
+
+
 def test_the_pt_page_calls_a_level_done_once_a_repeat(therapist: User) -> None:
     athlete = athlete_in(therapist)
     SessionLogFactory(athlete=athlete, date=days_ago(2), duration_min=20)
