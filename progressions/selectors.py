@@ -69,6 +69,7 @@ def athlete_settings(athlete: Athlete) -> AthleteSettings:
         gate_pain_max=athlete.gate_pain_max,
         preferred_cadence_spm=athlete.preferred_cadence_spm,
         target_cadence_spm=athlete.target_cadence_spm,
+        first_name=athlete.first_name,
     )
 
 

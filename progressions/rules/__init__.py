@@ -17,8 +17,8 @@ Decisions where SPEC §1 is silent:
 - Terrain, surface and intensity compare as values: a blank differs from a given value.
 - Cadence status uses walk–run and run sessions only (a walking step rate is not a
   running one), from any date up to today.
-- The suggestion starts from the last running-type session of the whole history (the
-  "anchor"); see ``suggestion.suggest_next_session`` and ``suggestion_protocol``.
+- The suggestion follows SPEC §1's rules 1–7 over what counts for the stage; the
+  clinical judgements beyond the SPEC's words are listed in ``suggestion``.
 """
 
 from progressions.rules.cadence import cadence_status, default_target_cadence, target_cadence
@@ -37,7 +37,6 @@ from progressions.rules.records import (
     AthleteSettings,
     PainScoreRecord,
     SessionRecord,
-    last_running_session,
     previous_running_session,
     sort_sessions,
 )
@@ -52,7 +51,7 @@ from progressions.rules.results import (
     SuggestedSession,
 )
 from progressions.rules.suggestion import suggest_next_session
-from progressions.rules.variables import changed_variables, session_warnings, warnings_since
+from progressions.rules.variables import changed_variables, session_warnings, warnings_of
 
 __all__ = [
     "AthleteSettings",
@@ -77,7 +76,6 @@ __all__ = [
     "gate_met",
     "gate_min_minutes",
     "is_tolerated",
-    "last_running_session",
     "next_stage_in",
     "previous_running_session",
     "qualifying_sessions",
@@ -88,6 +86,6 @@ __all__ = [
     "stage_in",
     "suggest_next_session",
     "target_cadence",
-    "warnings_since",
+    "warnings_of",
     "weekly_pain",
 ]

@@ -6,7 +6,8 @@ import datetime
 from collections.abc import Sequence
 
 from progressions.rules.cadence import cadence_status
-from progressions.rules.gates import evaluate_gate, gate_window_start
+from progressions.rules.gates import counting_in_window, evaluate_gate
+from progressions.rules.next_stage import next_stage_first_session
 from progressions.rules.protocol import (
     DEFAULT_LADDER,
     PAIN_CEILING,
@@ -23,7 +24,8 @@ from progressions.rules.records import (
     AthleteSettings,
     PainScoreRecord,
     SessionRecord,
-    sessions_between,
+    StageStart,
+    counting_sessions,
 )
 from progressions.rules.red_flags import detect_red_flags, red_flag_window_start
 from progressions.rules.results import (
@@ -34,7 +36,7 @@ from progressions.rules.results import (
     SuggestedSession,
 )
 from progressions.rules.suggestion import suggest_next_session
-from progressions.rules.variables import warnings_since
+from progressions.rules.variables import warnings_of
 
 
 def recommend(*, red_flags: Sequence[RedFlag], gate: Criterion | None) -> Recommendation:
@@ -79,32 +81,36 @@ def evaluate(
 ) -> Progression:
     """Return the progression of one athlete on ``today``.
 
-    ``stage_since`` is the day of the last stage change (or the stage start): only
-    sessions dated on or after it count toward the gate, the session red flags and the
-    warnings; the week-to-week pain trend uses every score. Sessions and scores dated
-    after ``today`` are ignored; input order does not matter. Raises ``KeyError`` for a
-    stage the ladder lacks.
+    ``stage_since`` is the effective date of the last stage change (or the stage start)
+    and ``stage_changed_at`` when that change was recorded (None: no change yet): together
+    they decide which sessions and check-ins count (``StageStart.counts``). Gates, session
+    red flags, ``rest_pain_high``, warnings and the suggestion use only what counts; the
+    week-to-week pain trend uses every score. ``stage_entry`` is the
+    ``next_stage_first_session`` stored when the PT advanced into this stage. Sessions and
+    scores dated after ``today`` are ignored; input order does not matter. Raises
+    ``KeyError`` for a stage the ladder lacks.
     """
     current = stage_in(ladder, stage)
     following = next_stage_in(ladder, stage)
+    start = StageStart(stage_since, stage_changed_at)
 
     gate = (
         None
         if current.gate is None
         else evaluate_gate(
-            current.gate, sessions=sessions, settings=settings, stage_since=stage_since, today=today
+            current.gate, sessions=sessions, settings=settings, stage_since=start, today=today
         )
     )
     red_flags = detect_red_flags(
         sessions=sessions,
         pain_scores=pain_scores,
         settings=settings,
-        stage_since=stage_since,
+        stage_since=start,
         today=today,
     )
     recommendation = recommend(red_flags=red_flags, gate=gate)
-    flag_window = sessions_between(
-        sessions, first=red_flag_window_start(today, stage_since), last=today
+    flag_window = counting_sessions(
+        sessions, start=start, first=red_flag_window_start(today, stage_since), last=today
     )
     criteria = (
         *(() if gate is None else (gate,)),
@@ -117,15 +123,27 @@ def evaluate(
         recommendation=recommendation,
         criteria=criteria,
         red_flags=red_flags,
-        warnings=warnings_since(sessions, first=gate_window_start(today, stage_since), last=today),
+        warnings=warnings_of(
+            sessions, counted=counting_in_window(sessions, start=start, today=today)
+        ),
         cadence=cadence_status(sessions=sessions, settings=settings, today=today),
         suggested_next_session=suggest_next_session(
-            stage=stage,
+            stage=current,
+            red_flags=red_flags,
+            gate=gate,
+            sessions=sessions,
+            pain_scores=pain_scores,
+            settings=settings,
+            start=start,
+            today=today,
+            stage_entry=stage_entry,
+        ),
+        next_stage_first_session=next_stage_first_session(
             recommendation=recommendation,
+            current=current,
+            following=following,
+            gate=gate,
             sessions=sessions,
             settings=settings,
-            stage_since=stage_since,
-            today=today,
-            ladder=ladder,
         ),
     )

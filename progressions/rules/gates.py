@@ -14,7 +14,12 @@ from progressions.rules.protocol import (
     Gate,
     Terrain,
 )
-from progressions.rules.records import AthleteSettings, SessionRecord, sessions_between
+from progressions.rules.records import (
+    AthleteSettings,
+    SessionRecord,
+    StageStart,
+    counting_sessions,
+)
 from progressions.rules.results import Criterion
 
 # Plural nouns for the gate sentence; "runs" always means continuous runs (not walk–run).
@@ -74,22 +79,31 @@ def gate_window_start(today: datetime.date, stage_since: datetime.date) -> datet
     return max(today - datetime.timedelta(days=GATE_WINDOW_DAYS - 1), stage_since)
 
 
+def counting_in_window(
+    sessions: Sequence[SessionRecord], *, start: StageStart, today: datetime.date
+) -> list[SessionRecord]:
+    """Return the sessions that count for the stage in the last 14 days, oldest first."""
+    return counting_sessions(
+        sessions, start=start, first=gate_window_start(today, start.date), last=today
+    )
+
+
 def qualifying_sessions(
     gate: Gate,
     *,
     sessions: Sequence[SessionRecord],
     settings: AthleteSettings,
-    stage_since: datetime.date,
+    stage_since: datetime.date | StageStart,
     today: datetime.date,
 ) -> list[SessionRecord]:
     """Return the sessions that count toward the gate, oldest first.
 
-    They are dated in the last 14 days (today and the 13 days before), on or after the
-    stage change, match the gate's kind and reach its minimum duration. Shorter ones are
-    left out: they neither help nor hurt.
+    They are dated in the last 14 days (today and the 13 days before), count for the stage
+    (``StageStart.counts``), match the gate's kind and reach its minimum duration. Shorter
+    ones are left out: they neither help nor hurt.
     """
     minimum = gate_min_minutes(gate, settings)
-    window = sessions_between(sessions, first=gate_window_start(today, stage_since), last=today)
+    window = counting_in_window(sessions, start=StageStart.of(stage_since), today=today)
     return [s for s in window if matches_gate_kind(s, gate) and s.duration_min >= minimum]
 
 
@@ -105,7 +119,7 @@ def _blocking_sessions(
     sessions: Sequence[SessionRecord],
     *,
     since: datetime.date,
-    stage_since: datetime.date,
+    start: StageStart,
     today: datetime.date,
     gate_pain_max: int,
 ) -> list[SessionRecord]:
@@ -115,7 +129,7 @@ def _blocking_sessions(
     maximum. SPEC §1 says "a known pain score"; the pain before counts too, the safer
     reading: a knee sore before a run is no sign the level is tolerated.
     """
-    window = sessions_between(sessions, first=max(since, stage_since), last=today)
+    window = counting_sessions(sessions, start=start, first=since, last=today)
     return [
         s
         for s in window
@@ -154,7 +168,7 @@ def evaluate_gate(
     *,
     sessions: Sequence[SessionRecord],
     settings: AthleteSettings,
-    stage_since: datetime.date,
+    stage_since: datetime.date | StageStart,
     today: datetime.date,
 ) -> Criterion:
     """Return the gate criterion (SPEC §1, "A gate is met").
@@ -178,7 +192,7 @@ def evaluate_gate(
         and not _blocking_sessions(
             sessions,
             since=deciding[0].date,
-            stage_since=stage_since,
+            start=StageStart.of(stage_since),
             today=today,
             gate_pain_max=settings.gate_pain_max,
         )
@@ -196,7 +210,7 @@ def gate_met(
     *,
     sessions: Sequence[SessionRecord],
     settings: AthleteSettings,
-    stage_since: datetime.date,
+    stage_since: datetime.date | StageStart,
     today: datetime.date,
 ) -> bool:
     """Return whether the gate is met today (see ``evaluate_gate``)."""

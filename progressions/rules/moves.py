@@ -8,11 +8,11 @@ among these moves. Also here: which stage a kind of session belongs to (its leve
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from progressions.rules.load import repeats_in
 from progressions.rules.protocol import (
-    DURATION_MIN_MINUTES,
+    DURATION_STEP_MINUTES,
     Activity,
     Intensity,
     SessionVariable,
@@ -21,9 +21,6 @@ from progressions.rules.protocol import (
 from progressions.rules.records import SessionRecord, SessionShape
 from progressions.rules.results import SuggestedSession
 from progressions.rules.suggestion_protocol import (
-    BACK_OFF_FRACTION,
-    BACK_OFF_MIN_STEP_MINUTES,
-    DURATION_STEP_MINUTES,
     ENTRY_SESSIONS,
     INTENSITY_STEPS,
     SESSION_LEVEL_RULES,
@@ -120,7 +117,7 @@ def _plan_of(session: SessionShape | EntrySession) -> dict[str, Any]:
 
 
 def one_change(
-    base: SessionRecord,
+    base: SessionRecord | SuggestedSession,
     *,
     stage: StageCode,
     variable: SessionVariable | None,
@@ -135,7 +132,9 @@ def one_change(
         **{**_plan_of(base), **fields},
         changed_variable=variable,
         reason=reason,
-        based_on_session_id=base.id,
+        based_on_session_id=base.id
+        if isinstance(base, SessionRecord)
+        else base.based_on_session_id,
     )
 
 
@@ -151,29 +150,12 @@ def entry_session(stage: StageCode, reason: str) -> SuggestedSession:
     )
 
 
-def describe_entry(entry: EntrySession) -> str:
-    """Return e.g. "a 20-min walk, uphill, on the treadmill at 5.0% incline, easy"."""
-    text = f"a {entry.duration_min}-min {entry.activity.label.lower()}"
-    if entry.run_interval_sec is not None:
-        text += f" ({entry.run_interval_sec} s run / {entry.walk_interval_sec} s walk)"
-    text += f", {entry.terrain.label.lower()}, on the {entry.surface.label.lower()}"
-    if entry.incline_percent is not None:
-        text += f" at {entry.incline_percent}% incline"
-    return f"{text}, {entry.intensity.label.lower()}"
-
-
-def _repeats_in(duration_min: int, run_sec: int, walk_sec: int) -> int | None:
-    # As many whole run/walk cycles as fit the duration (SPEC §2: their total may not
-    # exceed it); None when not even one fits, leaving the split to the athlete.
-    return (duration_min * 60) // (run_sec + walk_sec) or None
-
-
 def _first_intervals(duration_min: int) -> dict[str, Any]:
     run_sec, walk_sec = WALK_RUN_LEVELS[0]
     return {
         "run_interval_sec": run_sec,
         "walk_interval_sec": walk_sec,
-        "repeats": _repeats_in(duration_min, run_sec, walk_sec),
+        "repeats": repeats_in(duration_min, run_sec, walk_sec),
     }
 
 
@@ -193,11 +175,10 @@ def _next_intensity(current: Intensity | None, target: Intensity) -> Intensity:
 def moves_into_stage(
     anchor: SessionRecord, stage: StageCode, prefix: str
 ) -> Iterator[SuggestedSession]:
-    """Yield one-variable moves of ``anchor`` toward the stage's shape, then "walk instead".
+    """Yield one-variable moves of ``anchor`` toward the stage's shape.
 
-    The moves follow the shape's ``move_order``, skipping variables that already fit; the
-    last candidate (walk instead of running) belongs to the first stage, so the caller
-    always finds one that does not jump a stage.
+    The moves follow the shape's ``move_order``, skipping variables that already fit; a
+    terrain move in a shape with ``surface_before_terrain`` first moves the surface.
     """
     shape = STAGE_SHAPES[stage]
     entry = ENTRY_SESSIONS[stage]
@@ -218,6 +199,21 @@ def moves_into_stage(
                 ),
                 activity=entry.activity,
                 **intervals,
+            )
+        elif (
+            variable == SessionVariable.TERRAIN
+            and anchor.terrain != shape.terrain
+            and shape.surface_before_terrain is not None
+            and anchor.surface != shape.surface_before_terrain
+        ):
+            target = shape.surface_before_terrain
+            yield one_change(
+                anchor,
+                stage=stage,
+                variable=SessionVariable.SURFACE,
+                reason=f"{prefix}move to the {target.label.lower()} first, the rest the same.",
+                surface=target,
+                incline_percent=None,
             )
         elif variable == SessionVariable.TERRAIN and anchor.terrain != shape.terrain:
             assert shape.terrain is not None  # a shape without terrain never lists it
@@ -256,28 +252,13 @@ def moves_into_stage(
                 reason=f"{prefix}make it {intensity.label.lower()}, the rest the same.",
                 intensity=intensity,
             )
-    yield one_change(
-        anchor,
-        stage=stage,
-        variable=SessionVariable.ACTIVITY,
-        reason=f"{prefix}walk instead: the last session was beyond this stage.",
-        activity=Activity.WALK,
-        **_NO_INTERVALS,
-    )
 
 
 def longer(
     anchor: SessionRecord, *, stage: StageCode, up_to: int, prefix: str, why: str
 ) -> SuggestedSession:
-    """Return ``anchor`` 5 min longer, never past ``up_to``; a repeat once it is there."""
+    """Return ``anchor`` 5 min longer, never past ``up_to`` (which is above its duration)."""
     duration = min(anchor.duration_min + DURATION_STEP_MINUTES, up_to)
-    if duration <= anchor.duration_min:
-        return one_change(
-            anchor,
-            stage=stage,
-            variable=None,
-            reason=f"{prefix}repeat the same session: it is at the {up_to}-min maximum.",
-        )
     return one_change(
         anchor,
         stage=stage,
@@ -309,7 +290,7 @@ def longer_run_interval(
             **_NO_INTERVALS,
         )
     run_sec, walk_sec = level
-    repeats = _repeats_in(anchor.duration_min, run_sec, walk_sec)
+    repeats = repeats_in(anchor.duration_min, run_sec, walk_sec)
     return one_change(
         anchor,
         stage=stage,
@@ -321,65 +302,4 @@ def longer_run_interval(
         run_interval_sec=run_sec,
         walk_interval_sec=walk_sec,
         repeats=repeats,
-    )
-
-
-def _back_off_minutes(duration_min: int) -> int:
-    quarter = (Decimal(duration_min) * BACK_OFF_FRACTION).quantize(Decimal(1), ROUND_HALF_UP)
-    return max(BACK_OFF_MIN_STEP_MINUTES, int(quarter))
-
-
-def shorter(session: SessionRecord, *, stage: StageCode, what: str) -> SuggestedSession:
-    """Return ``session`` shorter by a quarter (at least 5 min, never under 1 min).
-
-    A walk–run whose run/walk bouts would not fit the shorter time keeps its duration and
-    drops a quarter of its bouts instead (at least one); with a single bout left to drop,
-    it becomes a walk. A 1-min session cannot be shorter and is repeated.
-    """
-    prefix = f"Back off: {what}"
-    duration = max(
-        DURATION_MIN_MINUTES, session.duration_min - _back_off_minutes(session.duration_min)
-    )
-    cycle_sec = (session.run_interval_sec or 0) + (session.walk_interval_sec or 0)
-    if session.activity == Activity.WALK_RUN and cycle_sec * (session.repeats or 0) > duration * 60:
-        assert session.repeats is not None
-        fewer = max(
-            1,
-            int((Decimal(session.repeats) * BACK_OFF_FRACTION).quantize(Decimal(1), ROUND_HALF_UP)),
-        )
-        if session.repeats > fewer:
-            return one_change(
-                session,
-                stage=stage,
-                variable=SessionVariable.INTERVALS,
-                reason=(
-                    f"{prefix} with {fewer} fewer run bouts ({session.repeats} → "
-                    f"{session.repeats - fewer}) in the same {session.duration_min} min."
-                ),
-                repeats=session.repeats - fewer,
-            )
-        return one_change(
-            session,
-            stage=stage,
-            variable=SessionVariable.ACTIVITY,
-            reason=f"{prefix} as a walk, without the run bout.",
-            activity=Activity.WALK,
-            **_NO_INTERVALS,
-        )
-    if duration == session.duration_min:
-        return one_change(
-            session,
-            stage=stage,
-            variable=None,
-            reason=f"{prefix} again: it cannot be shorter than {DURATION_MIN_MINUTES} min.",
-        )
-    return one_change(
-        session,
-        stage=stage,
-        variable=SessionVariable.DURATION,
-        reason=(
-            f"{prefix}, {session.duration_min - duration} min shorter ({session.duration_min} → "
-            f"{duration} min)."
-        ),
-        duration_min=duration,
     )

@@ -311,3 +311,40 @@ MULTIPLE_VARIABLES_MIN = 2  # two or more changed variables make a warning
 # Cadence is shown against a running target (Heiderscheit 2011 measured running), so
 # only sessions with running in them are compared with it: a walking step rate is not.
 CADENCE_ACTIVITIES: frozenset[Activity] = frozenset({Activity.WALK_RUN, Activity.RUN})
+
+
+# --- Load order (SPEC §1: higher = more load on the ITB) ------------------------------
+# Each tuple runs from least to most load. Incline, cadence and cross-training or strength
+# sessions carry no order: they cap nothing and are never capped.
+
+ACTIVITY_LOAD: tuple[Activity, ...] = (Activity.WALK, Activity.WALK_RUN, Activity.RUN)
+# Downhill strains the ITB most (seed guide); a treadmill has no downhill on the way home.
+TERRAIN_LOAD: tuple[Terrain, ...] = (
+    Terrain.UPHILL,
+    Terrain.FLAT,
+    Terrain.ROLLING,
+    Terrain.DOWNHILL,
+)
+SURFACE_LOAD: tuple[Surface, ...] = (
+    Surface.TREADMILL,
+    Surface.TRACK,
+    Surface.ROAD,
+    Surface.OTHER,
+    Surface.TRAIL,
+)
+INTENSITY_LOAD: tuple[Intensity, ...] = (Intensity.EASY, Intensity.MODERATE, Intensity.HARD)
+
+# --- Suggestion rules (SPEC §1 "Suggested next session") -------------------------------
+
+# Rule 1: these flags, raised by something dated today or yesterday, mean a rest day.
+REST_DAY_FLAGS: frozenset[RedFlagCode] = frozenset(
+    {RedFlagCode.PAIN_ABOVE_CEILING, RedFlagCode.STOPPED_EARLY, RedFlagCode.REST_PAIN_HIGH}
+)
+REST_DAY_LOOKBACK_DAYS = 1  # today and yesterday
+# Rule 2: back off to the last tolerated session, a quarter shorter (walk–run: a quarter
+# fewer repeats), rounded down to whole minutes, never under 5 minutes. Clinical
+# judgement written into SPEC §1: a clear step down that a 10% "change" would not be.
+BACK_OFF_FRACTION = Decimal("0.25")
+BACK_OFF_FLOOR_MINUTES = 5
+# Rule 6: the duration step toward the gate (seed guide: "+5 min").
+DURATION_STEP_MINUTES = 5

@@ -30,6 +30,7 @@ class AthleteSettings:
     gate_pain_max: int = GATE_PAIN_MAX_DEFAULT  # highest pain (0–3) a tolerated session has
     preferred_cadence_spm: int | None = None  # the athlete's own running step rate
     target_cadence_spm: int | None = None  # None: follow 1.05 × preferred
+    first_name: str = ""  # for the reasons the PT reads ("Ana's last tolerated run")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -155,14 +156,6 @@ def counting_sessions(
 ) -> list[SessionRecord]:
     """Return the sessions dated ``first``..``last`` that count for the stage, oldest first."""
     return [s for s in sessions_between(sessions, first=first, last=last) if start.counts(s)]
-
-
-def last_running_session(
-    sessions: Sequence[SessionRecord], *, today: datetime.date
-) -> SessionRecord | None:
-    """Return the most recent running-type session dated on or before ``today``, if any."""
-    running = [s for s in sessions if s.is_running_type and s.date <= today]
-    return max(running, key=lambda session: session.order_key, default=None)
 
 
 def previous_running_session(

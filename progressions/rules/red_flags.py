@@ -21,6 +21,8 @@ from progressions.rules.records import (
     AthleteSettings,
     PainScoreRecord,
     SessionRecord,
+    StageStart,
+    counting_sessions,
     sessions_between,
 )
 from progressions.rules.results import RedFlag
@@ -161,17 +163,19 @@ def detect_red_flags(
     sessions: Sequence[SessionRecord],
     pain_scores: Sequence[PainScoreRecord],
     settings: AthleteSettings,
-    stage_since: datetime.date,
+    stage_since: datetime.date | StageStart,
     today: datetime.date,
 ) -> tuple[RedFlag, ...]:
     """Return the red flags of the last 7 days, at most one per code, in SPEC order.
 
     Session flags (ceiling, not settled, stopped early) and ``rest_pain_high`` look only at
-    what is dated today and the 6 days before and on or after the last stage change; the
-    week-to-week trend uses every rest score of the last 14 days, whatever the stage.
+    what is dated today and the 6 days before and counts for the stage
+    (``StageStart.counts``); the week-to-week trend uses every rest score of the last 14
+    days, whatever the stage.
     """
-    first = red_flag_window_start(today, stage_since)
-    window = sessions_between(sessions, first=first, last=today)
+    start = StageStart.of(stage_since)
+    first = red_flag_window_start(today, start.date)
+    window = counting_sessions(sessions, start=start, first=first, last=today)
     flags: list[RedFlag] = []
 
     ceiling = [s for s in window if above_ceiling(s)]
@@ -208,7 +212,7 @@ def detect_red_flags(
     rest_check_ins = [
         score
         for score in pain_scores
-        if first <= score.date <= today and score.score > REST_PAIN_CEILING
+        if first <= score.date <= today and start.counts(score) and score.score > REST_PAIN_CEILING
     ]
     if rest_sessions or rest_check_ins:
         worst = max(

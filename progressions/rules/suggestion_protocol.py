@@ -67,6 +67,9 @@ class StageShape:
     leave_surfaces: frozenset[Surface]
     surface_target: Surface | None
     move_order: tuple[SessionVariable, ...]
+    # SPEC §1: "treadmill before any uphill move in the first two stages": a terrain move
+    # to this shape's terrain first moves a session onto this surface.
+    surface_before_terrain: Surface | None = None
 
 
 _NOT_HARD: frozenset[Intensity | None] = frozenset({None, Intensity.EASY, Intensity.MODERATE})
@@ -83,6 +86,7 @@ STAGE_SHAPES: dict[StageCode, StageShape] = {
         leave_surfaces=frozenset(),
         surface_target=None,
         move_order=(SessionVariable.ACTIVITY, SessionVariable.TERRAIN),
+        surface_before_terrain=Surface.TREADMILL,
     ),
     # "Uphill walk → uphill walk–run on the same treadmill": activity first.
     StageCode.UPHILL_JOG: StageShape(
@@ -93,6 +97,7 @@ STAGE_SHAPES: dict[StageCode, StageShape] = {
         leave_surfaces=frozenset(),
         surface_target=None,
         move_order=(SessionVariable.ACTIVITY, SessionVariable.INTENSITY, SessionVariable.TERRAIN),
+        surface_before_terrain=Surface.TREADMILL,
     ),
     # "Uphill walk–run → flat walk–run", then walk–run → continuous run within the stage.
     StageCode.FLAT_RUN: StageShape(
@@ -120,15 +125,21 @@ STAGE_SHAPES: dict[StageCode, StageShape] = {
             SessionVariable.TERRAIN,
         ),
     ),
-    # "Speed work is gradually reintroduced": intensity rises one step at a time.
+    # "Speed work is gradually reintroduced": intensity rises one step at a time, on the
+    # flat (hard downhill running is the worst ITB load) and off trails, onto a track.
     StageCode.SPEED_WORK: StageShape(
         activities=_RUN,
-        terrain=None,
+        terrain=Terrain.FLAT,
         intensities=frozenset({Intensity.HARD}),
         intensity_target=Intensity.HARD,
-        leave_surfaces=frozenset(),
-        surface_target=None,
-        move_order=(SessionVariable.ACTIVITY, SessionVariable.INTENSITY),
+        leave_surfaces=frozenset({Surface.TRAIL}),
+        surface_target=Surface.TRACK,
+        move_order=(
+            SessionVariable.ACTIVITY,
+            SessionVariable.SURFACE,
+            SessionVariable.TERRAIN,
+            SessionVariable.INTENSITY,
+        ),
     ),
     # Back to full training: any running.
     StageCode.FULL_TRAINING: StageShape(
@@ -209,8 +220,6 @@ ENTRY_SESSIONS: dict[StageCode, EntrySession] = {
 
 # --- Step sizes ------------------------------------------------------------------------------
 
-DURATION_STEP_MINUTES = 5  # seed guide: "+5 min toward the gate"
-
 # Walk–run levels (run s, walk s): a longer run bout each step, as published walk–run
 # programmes do; past the last level the next step is a continuous run.
 WALK_RUN_LEVELS: tuple[tuple[int, int], ...] = (
@@ -220,8 +229,3 @@ WALK_RUN_LEVELS: tuple[tuple[int, int], ...] = (
     (240, 60),
     (300, 60),
 )
-
-# Back off by a quarter of the duration, at least 5 min: a clear step down, not noise
-# (a 10% change would not even count as a change of duration).
-BACK_OFF_FRACTION = Decimal("0.25")
-BACK_OFF_MIN_STEP_MINUTES = 5

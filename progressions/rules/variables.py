@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -109,18 +108,18 @@ def session_warnings(
     )
 
 
-def warnings_since(
-    sessions: Sequence[SessionRecord], *, first: datetime.date, last: datetime.date
+def warnings_of(
+    sessions: Sequence[SessionRecord], *, counted: Sequence[SessionRecord]
 ) -> tuple[SessionWarning, ...]:
-    """Return the warnings of the sessions dated ``first``..``last``, newest first.
+    """Return the warnings of the ``counted`` sessions, newest first.
 
     Each session is compared with the athlete's previous running-type session in the
-    whole history, even one dated before ``first`` (before the window or stage change).
+    whole history (``sessions``), even one that does not count (before the window or the
+    stage change): the comparison is about what the body last did.
     """
-    counted = [s for s in sessions if first <= s.date <= last]
-    counted.sort(key=lambda session: session.order_key, reverse=True)
+    newest_first = sorted(counted, key=lambda session: session.order_key, reverse=True)
     return tuple(
         warning
-        for session in counted
+        for session in newest_first
         for warning in session_warnings(previous_running_session(sessions, session), session)
     )

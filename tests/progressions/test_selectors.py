@@ -46,15 +46,21 @@ def test_another_athletes_sessions_are_ignored(
     assert progressions[other.pk].recommendation == "back_off"
 
 
-def test_the_suggestion_builds_on_the_last_session_before_the_stage_began(
-    therapist: User, today: dt.date
+@pytest.mark.parametrize(
+    ("pain_after", "activity", "minutes"), [(1, "walk_run", 20), (4, "walk", 12)]
+)
+def test_a_new_stage_starts_with_its_entry_capped_by_a_painful_last_session_before_it(
+    therapist: User, today: dt.date, pain_after: int, activity: str, minutes: int
 ) -> None:
     athlete = AthleteFactory(therapist=therapist, stage="uphill_jog", stage_started_on=today)
-    old = SessionLogFactory(athlete=athlete, date=today - dt.timedelta(days=40))
-    last = SessionLogFactory(athlete=athlete, date=today - dt.timedelta(days=30))
+    SessionLogFactory(athlete=athlete, date=today - dt.timedelta(days=40))
+    SessionLogFactory(
+        athlete=athlete, date=today - dt.timedelta(days=30), duration_min=12, pain_after=pain_after
+    )
     suggestion = athlete_progression(athlete).suggested_next_session
-    assert suggestion.based_on_session_id == last.pk != old.pk
-    assert suggestion.activity == "walk_run"
+    assert suggestion.based_on_session_id is None  # nothing counts yet: the entry session
+    assert suggestion.activity == activity  # a walk that hurt: not more than a walk
+    assert suggestion.duration_min == minutes
 
 
 def test_pain_check_ins_count_toward_the_weekly_trend(athlete: Athlete, today: dt.date) -> None:

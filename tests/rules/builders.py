@@ -19,12 +19,10 @@ from progressions.rules import (
     SessionRecord,
     SuggestedSession,
     evaluate,
-    suggest_next_session,
 )
 from progressions.rules.protocol import (
     Activity,
     Intensity,
-    Recommendation,
     StageCode,
     Surface,
     Terrain,
@@ -118,20 +116,24 @@ def progression(
 def suggest(
     sessions: Sequence[SessionRecord],
     stage: StageCode = StageCode.UPHILL_WALK,
-    recommendation: Recommendation = Recommendation.HOLD,
     *,
     since: datetime.date = LONG_AGO,
+    pain_scores: Sequence[PainScoreRecord] = (),
     athlete: AthleteSettings | None = None,
+    changed_at: datetime.datetime | None = None,
+    entry: SuggestedSession | None = None,
 ) -> SuggestedSession:
-    """Return ``suggest_next_session`` on ``TODAY`` for a given recommendation."""
-    return suggest_next_session(
+    """Return the suggested next session of ``evaluate`` on ``TODAY``."""
+    return evaluate(
         stage=stage,
-        recommendation=recommendation,
-        sessions=sessions,
-        settings=athlete or AthleteSettings(),
         stage_since=since,
+        settings=athlete or AthleteSettings(),
+        sessions=sessions,
+        pain_scores=pain_scores,
         today=TODAY,
-    )
+        stage_changed_at=changed_at,
+        stage_entry=entry,
+    ).suggested_next_session
 
 
 def differences(before: SessionRecord, after: SuggestedSession) -> dict[str, tuple[Any, Any]]:

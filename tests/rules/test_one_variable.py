@@ -11,7 +11,7 @@ from progressions.rules import (
     changed_variables,
     previous_running_session,
     session_warnings,
-    warnings_since,
+    warnings_of,
 )
 from progressions.rules.protocol import (
     Activity,
@@ -208,11 +208,11 @@ def test_warnings_list_only_sessions_of_the_last_14_days_since_the_stage_change(
     assert [w.date for w in result.warnings] == [day(n) for n in listed_days_ago]
 
 
-def test_warnings_since_runs_newest_first() -> None:
+def test_warnings_run_newest_first() -> None:
     sessions = [
         session(4),
         session(3, duration_min=60, terrain=Terrain.FLAT),
         session(2, duration_min=30, terrain=Terrain.UPHILL),
     ]
-    warnings = warnings_since(sessions, first=day(13), last=day(0))
+    warnings = warnings_of(sessions, counted=sessions)
     assert [w.session_id for w in warnings] == [sessions[2].id, sessions[1].id]

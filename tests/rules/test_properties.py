@@ -1,4 +1,9 @@
-"""Properties over any valid history: one variable at a time, never a stage jump."""
+"""Properties over any valid history (issue 11): what the app may never advise.
+
+The suggestion never belongs to the next stage; a back-off never exceeds the newest
+red-flag session; a step up changes one variable and only after the level was tolerated
+twice on different days; no ratchet; ``next_stage_first_session`` only on advance.
+"""
 
 from __future__ import annotations
 
@@ -18,9 +23,10 @@ from progressions.rules import (
     SessionRecord,
     changed_variables,
     evaluate,
-    last_running_session,
+    is_tolerated,
     session_level,
 )
+from progressions.rules.load import exceeds
 from progressions.rules.protocol import (
     DURATION_MAX_MINUTES,
     DURATION_MIN_MINUTES,
@@ -35,7 +41,7 @@ from progressions.rules.protocol import (
     Terrain,
     stage_definition,
 )
-from progressions.rules.suggestion_protocol import ENTRY_SESSIONS
+from progressions.rules.records import StageStart
 from tests.rules.builders import TODAY, day
 
 _RANK = list(StageCode).index
@@ -121,10 +127,25 @@ def stage_session_fields(
 @dataclass(frozen=True)
 class History:
     stage: StageCode
-    stage_since: datetime.date
+    start: StageStart
     settings: AthleteSettings
     sessions: list[SessionRecord]
     pain_scores: list[PainScoreRecord]
+
+    def counting_running(self) -> list[SessionRecord]:
+        """Return the counting running-type sessions up to today, oldest first."""
+        return sorted(
+            (
+                s
+                for s in self.sessions
+                if s.is_running_type and s.date <= TODAY and self.start.counts(s)
+            ),
+            key=lambda s: s.order_key,
+        )
+
+
+def _at(date: datetime.date, hour: int) -> datetime.datetime:
+    return datetime.datetime.combine(date, datetime.time(hour), tzinfo=datetime.UTC)
 
 
 @st.composite
@@ -132,7 +153,8 @@ def histories(draw: st.DrawFn) -> History:
     """Draw one athlete's valid history: stage, settings, sessions and daily pain.
 
     Half the histories are "clean" (tolerated sessions of the stage's kind, no check-ins)
-    so that gates open and ``advance`` is exercised as often as hold and back off.
+    so that gates open and ``advance`` is exercised as often as hold and back off. Half
+    have a recorded stage change, so sessions on its date count or not by recording time.
     """
     stage = draw(st.sampled_from(list(StageCode)))
     athlete = AthleteSettings(
@@ -140,6 +162,7 @@ def histories(draw: st.DrawFn) -> History:
         gate_pain_max=draw(st.integers(0, 3)),
         preferred_cadence_spm=draw(st.none() | st.integers(120, 220)),
         target_cadence_spm=draw(st.none() | st.integers(120, 230)),
+        first_name=draw(st.sampled_from(["", "Ana"])),
     )
     clean = draw(st.booleans())
     kinds = (
@@ -147,24 +170,35 @@ def histories(draw: st.DrawFn) -> History:
         if clean
         else st.one_of(any_session_fields(), stage_session_fields(stage))
     )
-    sessions = [
-        SessionRecord(
-            id=index + 1,
-            date=day(draw(st.integers(-2, 30))),  # a few in the future: to be ignored
-            recorded_seq=draw(st.integers(0, 40)),  # ties are broken by id
-            **draw(kinds),
+    sessions = []
+    for index in range(draw(st.integers(0, 10))):
+        date = day(draw(st.integers(-2, 30)))  # a few in the future: to be ignored
+        sessions.append(
+            SessionRecord(
+                id=index + 1,
+                date=date,
+                recorded_seq=draw(st.integers(0, 40)),  # ties are broken by id
+                recorded_at=_at(date, draw(st.integers(0, 23))),
+                **draw(kinds),
+            )
         )
-        for index in range(draw(st.integers(0, 10)))
-    ]
-    checks = st.builds(PainScoreRecord, date=st.integers(-1, 20).map(day), score=_pain)
+    checks = st.builds(
+        PainScoreRecord,
+        date=st.integers(-1, 20).map(day),
+        score=_pain,
+        context=st.sampled_from(["morning", "rest", "other"]),
+    )
     scores = [] if clean else draw(st.lists(checks))
-    return History(stage, day(draw(st.integers(0, 40))), athlete, sessions, scores)
+    since = day(draw(st.integers(0, 40)))
+    changed_at = draw(st.none() | st.integers(0, 23).map(lambda hour: _at(since, hour)))
+    return History(stage, StageStart(since, changed_at), athlete, sessions, scores)
 
 
 def _evaluate(history: History, sessions: list[SessionRecord] | None = None) -> Progression:
     return evaluate(
         stage=history.stage,
-        stage_since=history.stage_since,
+        stage_since=history.start.date,
+        stage_changed_at=history.start.recorded_at,
         settings=history.settings,
         sessions=history.sessions if sessions is None else sessions,
         pain_scores=history.pain_scores,
@@ -177,35 +211,107 @@ _PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[Hea
 
 @_PROPERTY
 @given(histories())
-def test_the_suggestion_changes_at_most_one_variable_and_never_jumps_a_stage(
-    history: History,
-) -> None:
+def test_the_suggestion_never_belongs_to_the_next_stage(history: History) -> None:
     result = _evaluate(history)
     suggestion = result.suggested_next_session
-    advancing = result.recommendation == Recommendation.ADVANCE
-    target = result.next_stage.code if advancing and result.next_stage else history.stage
-
-    # On advance the next stage only; otherwise the current stage.
-    assert suggestion.stage == target
-    assert _RANK(session_level(suggestion)) <= _RANK(target)
-
-    anchor = last_running_session(history.sessions, today=TODAY)
-    if anchor is None:
-        assert suggestion.changed_variable is None
-        assert suggestion.based_on_session_id is None
-        assert suggestion.duration_min == ENTRY_SESSIONS[target].duration_min
-        return
-    changed = changed_variables(anchor, suggestion)
-    assert len(changed) <= 1
-    assert set(changed) <= {suggestion.changed_variable}
+    assert suggestion.stage == history.stage
+    if not suggestion.rest_day:
+        assert _RANK(session_level(suggestion)) <= _RANK(history.stage)
 
 
 @_PROPERTY
 @given(histories())
-def test_the_suggestion_is_a_session_the_athlete_could_log(history: History) -> None:
+def test_a_back_off_never_exceeds_the_newest_red_flag_session(history: History) -> None:
+    result = _evaluate(history)
+    suggestion = result.suggested_next_session
+    flagged = {
+        i
+        for flag in result.red_flags
+        if flag.code != "pain_rising_week_to_week"
+        for i in flag.session_ids
+    }
+    running = [s for s in history.sessions if s.id in flagged and s.is_running_type]
+    if suggestion.rest_day or not running:
+        return
+    newest = max(running, key=lambda s: s.order_key)
+    assert exceeds(suggestion, newest) == []
+
+
+@_PROPERTY
+@given(histories())
+def test_more_load_only_after_the_level_was_tolerated_twice_on_different_days(
+    history: History,
+) -> None:
+    result = _evaluate(history)
+    suggestion = result.suggested_next_session
+    running = history.counting_running()
+    if result.recommendation != Recommendation.HOLD or not running or suggestion.rest_day:
+        return
+    last = running[-1]
+    changed = changed_variables(last, suggestion)
+    assert len(changed) <= 1
+    assert set(changed) <= {suggestion.changed_variable}
+    if exceeds(suggestion, last):
+        earlier = running[-2]
+        pain_max = history.settings.gate_pain_max
+        assert is_tolerated(earlier, pain_max)
+        assert is_tolerated(last, pain_max)
+        assert earlier.date != last.date
+        assert changed_variables(earlier, last) == ()
+
+
+@_PROPERTY
+@given(histories())
+def test_no_ratchet_a_session_tolerated_after_the_red_flags_is_not_cut_again(
+    history: History,
+) -> None:
+    result = _evaluate(history)
+    suggestion = result.suggested_next_session
+    if result.recommendation != Recommendation.BACK_OFF or suggestion.rest_day:
+        return
+    pain_max = history.settings.gate_pain_max
+    tolerated = [s for s in history.counting_running() if is_tolerated(s, pain_max)]
+    newest_flag = max(day for flag in result.red_flags for day in flag.dates)
+    if not tolerated or tolerated[-1].date <= newest_flag:
+        return
+    after = tolerated[-1]
+    capping = [
+        s
+        for flag in result.red_flags
+        for s in history.sessions
+        if s.id in flag.session_ids and s.is_running_type
+    ]
+    cap = max(capping, key=lambda s: s.order_key).duration_min if capping else after.duration_min
+    assert suggestion.duration_min is not None
+    assert suggestion.duration_min >= min(after.duration_min, cap)
+
+
+@_PROPERTY
+@given(histories())
+def test_the_next_stages_first_session_only_comes_with_advance(history: History) -> None:
+    result = _evaluate(history)
+    first = result.next_stage_first_session
+    if result.recommendation != Recommendation.ADVANCE:
+        assert first is None
+        return
+    assert result.next_stage is not None
+    assert first is not None
+    assert first.stage == result.next_stage.code
+    assert _RANK(session_level(first)) <= _RANK(first.stage)
+
+
+@_PROPERTY
+@given(histories())
+def test_the_suggestion_is_a_session_the_athlete_could_log_or_a_rest_day(history: History) -> None:
     suggestion = _evaluate(history).suggested_next_session
+    if suggestion.rest_day:
+        assert suggestion.activity is None
+        assert suggestion.duration_min is None
+        assert suggestion.changed_variable is None
+        return
     assert suggestion.activity in RUNNING_TYPE_ACTIVITIES
     assert suggestion.terrain is not None
+    assert suggestion.duration_min is not None
     assert DURATION_MIN_MINUTES <= suggestion.duration_min <= DURATION_MAX_MINUTES
     if suggestion.incline_percent is not None:
         assert INCLINE_MIN_PERCENT <= suggestion.incline_percent <= INCLINE_MAX_PERCENT
@@ -232,10 +338,46 @@ def test_the_progression_follows_its_rules_whatever_the_input_order(
     assert (result.recommendation == Recommendation.BACK_OFF) == bool(result.red_flags)
     if result.next_stage is None:
         assert result.recommendation != Recommendation.ADVANCE
-    counted = {s.id for s in history.sessions if history.stage_since <= s.date <= TODAY}
+    counted = {s.id for s in history.sessions if s.date <= TODAY and history.start.counts(s)}
     for criterion in result.criteria:
         assert set(criterion.evidence) <= counted
     for warning in result.warnings:
         assert warning.session_id in counted
         assert len(warning.variables) >= 2
     json.dumps(result.as_dict())
+
+
+@st.composite
+def flag_then_tolerated(draw: st.DrawFn) -> History:
+    """Draw a running session that raised a red flag, then tolerated sessions after it."""
+    stage = draw(st.sampled_from(list(StageCode)))
+    fields = draw(stage_session_fields(stage, pain_max=0))
+    flag_day = draw(st.integers(2, 6))
+    painful = SessionRecord(
+        id=1,
+        date=day(flag_day),
+        recorded_seq=1,
+        **{**fields, "pain_before": 0, "pain_during": draw(st.integers(6, 10))},
+    )
+    later = [
+        SessionRecord(
+            id=2 + index,
+            date=day(days_ago),
+            recorded_seq=2 + index,
+            **{**draw(stage_session_fields(stage, pain_max=0)), "pain_before": 0},
+        )
+        for index, days_ago in enumerate(
+            sorted(draw(st.lists(st.integers(0, flag_day - 1), min_size=1, max_size=4)))[::-1]
+        )
+    ]
+    return History(stage, StageStart(day(30)), AthleteSettings(), [painful, *later], [])
+
+
+@_PROPERTY
+@given(flag_then_tolerated())
+def test_no_ratchet_after_a_red_flag_session(history: History) -> None:
+    result = _evaluate(history)
+    suggestion = result.suggested_next_session
+    assert result.recommendation == Recommendation.BACK_OFF
+    newest = history.sessions[-1]
+    assert suggestion.duration_min == min(newest.duration_min, history.sessions[0].duration_min)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 from decimal import Decimal
@@ -187,8 +188,11 @@ def test_the_progression_serialises_to_the_api_shape() -> None:
     assert data["warnings"][0]["variables"] == ["terrain", "duration"]
     assert data["cadence"]["target_spm"] == 179
     suggestion = data["suggested_next_session"]
-    assert suggestion["incline_percent"] == "5.5"
-    assert (suggestion["activity"], suggestion["stage"]) == ("walk", "uphill_walk")
+    assert suggestion["rest_day"] is True  # stopped early yesterday: rule 1
+    assert (suggestion["activity"], suggestion["stage"]) == (None, "uphill_walk")
+    assert data["next_stage_first_session"] is None
+    held = progression([dataclasses.replace(last, stopped_early=False)])
+    assert held.as_dict()["suggested_next_session"]["incline_percent"] == "5.5"
     assert progression([], stage=StageCode.FULL_TRAINING).as_dict()["next_stage"] is None
 
 
@@ -211,7 +215,9 @@ def test_a_custom_ladder_is_followed() -> None:
     )
     assert result.recommendation == Recommendation.ADVANCE
     assert result.next_stage == StageInfo(StageCode.FULL_TRAINING, "Back to full training", 2)
-    assert result.suggested_next_session.stage == StageCode.FULL_TRAINING
+    assert result.suggested_next_session.stage == StageCode.UPHILL_WALK
+    assert result.next_stage_first_session is not None
+    assert result.next_stage_first_session.stage == StageCode.FULL_TRAINING
 
 
 def test_a_stage_missing_from_the_ladder_is_an_error() -> None:
