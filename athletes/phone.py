@@ -51,12 +51,14 @@ from athletes.models import (
     SessionLog,
     SessionSource,
 )
+from athletes.words import describe_suggestion
 from itbrehab.client_ip import client_ip
 from progressions.rules import SuggestedSession
 from progressions.rules.protocol import (
     DEFAULT_LADDER,
     Activity,
     Intensity,
+    Recommendation,
     Surface,
     Terrain,
     stage_definition,
@@ -77,6 +79,9 @@ OTHER_ATHLETE = (
     "for someone else."
 )
 ATHLETE_MISSING = "This page is out of date: open it again, then save."
+
+# A step rate to run to: walking has its own rhythm, and a rest day has none.
+METRONOME_FOR = frozenset({Activity.WALK_RUN, Activity.RUN})
 
 PAIN_WORDS = {
     0: "none",
@@ -299,37 +304,7 @@ def _for_another_athlete(request: HttpRequest, athlete: Athlete) -> HttpResponse
     return render(request, "athletes/phone/not_sent.html", context, status=409)
 
 
-# --- Plain-words helpers ----------------------------------------------------------------
-
-
-def describe_suggestion(s: SuggestedSession) -> str:
-    """Return the session in plain words: "Uphill treadmill walk, 35 min at 8%"."""
-    if s.rest_day:
-        return "Rest or cross-train today. Your PT has been alerted."
-    terrain = {"uphill": "Uphill", "flat": "Flat", "rolling": "Rolling", "downhill": "Downhill"}
-    activity = {
-        "walk": "walk",
-        "walk_run": "walk–run",
-        "run": "run",
-        "cross_training": "cross-training",
-        "strength": "strength session",
-    }[str(s.activity)]
-    surface = f" {s.surface!s}" if s.surface and s.surface != Surface.OTHER else ""
-    words = f"{terrain.get(str(s.terrain), '')}{surface} {activity}".strip()
-    words = words[0].upper() + words[1:]
-    text = f"{words}, {s.duration_min} min"
-    if s.incline_percent:
-        text += f" at {s.incline_percent.normalize():f}%"
-    if s.run_interval_sec and s.walk_interval_sec:
-        text += f" (run {_seconds(s.run_interval_sec)} / walk {_seconds(s.walk_interval_sec)}"
-        text += f" × {s.repeats})" if s.repeats else ")"
-    if s.intensity and s.intensity != Intensity.EASY:
-        text += f", {s.intensity!s}"
-    return text
-
-
-def _seconds(value: int) -> str:
-    return f"{value // 60} min" if value % 60 == 0 else f"{value} s"
+# --- Helpers ---------------------------------------------------------------------------
 
 
 def _morning_question(athlete: Athlete, today: dt.date) -> SessionLog | None:
@@ -354,10 +329,17 @@ def _morning_question(athlete: Athlete, today: dt.date) -> SessionLog | None:
 @require_GET
 @phone_login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Greet the athlete: the morning question first, then today's suggested session."""
+    """Greet the athlete: the morning question first, then today's suggested session.
+
+    The session is said from its fields, never from ``reason`` (written for the PT). On
+    ``advance`` the athlete learns the gate is met and that the PT decides; the session
+    stays the current stage's until the PT records the advance. A rest day says rest or
+    cross-train. The metronome is offered for running sessions only.
+    """
     athlete: Athlete = request.phone_athlete  # type: ignore[attr-defined]
     today = athlete.clinic.today()
     progression = athlete_progression(athlete, today=today)
+    suggestion = progression.suggested_next_session
     morning = _morning_question(athlete, today)
     recent = list(SessionLog.objects.filter(athlete=athlete).order_by("-date", "-id")[:3])
     return render(
@@ -365,8 +347,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "athletes/phone/home.html",
         {
             "athlete": athlete,
-            "progression": progression,
-            "suggestion_words": describe_suggestion(progression.suggested_next_session),
+            "suggestion": suggestion,
+            "suggestion_words": describe_suggestion(suggestion),
+            "gate_met": progression.recommendation == Recommendation.ADVANCE,
+            "offer_metronome": not suggestion.rest_day and suggestion.activity in METRONOME_FOR,
             "morning": morning,
             "recent": recent,
             "ladder": DEFAULT_LADDER,
@@ -400,6 +384,13 @@ class PhoneSessionForm(forms.ModelForm):
 
 
 def _initial_from(s: SuggestedSession, today: dt.date) -> dict[str, Any]:
+    """Return the log form's first values: today's suggestion (of the current stage).
+
+    On a rest day only the date: the athlete chooses what they did (cross-training, a
+    walk), and nothing nudges them towards a run.
+    """
+    if s.rest_day:
+        return {"date": today, "client_id": uuid.uuid4()}
     return {
         "date": today,
         "activity": str(s.activity) if s.activity else "",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django import template
 
+from athletes.words import describe_suggestion
+from progressions.rules import SuggestedSession
+
 register = template.Library()
 
 RECOMMENDATION_LABELS = {
@@ -31,3 +34,24 @@ def recommendation_label(code: str) -> str:
 def red_flag_label(code: str) -> str:
     """Return the short marker text of a red flag."""
     return RED_FLAG_LABELS.get(str(code), str(code))
+
+
+@register.filter
+def session_words(session: SuggestedSession) -> str:
+    """Return a suggested session in plain words, as the phone says it."""
+    return describe_suggestion(session)
+
+
+@register.filter
+def changes_label(session: SuggestedSession) -> str:
+    """Return what a suggestion changes: "entry session", a variable, or "repeat".
+
+    An entry session has no logged base (after a back-off to it, the variable it lowers
+    is named too); a suggestion with a base and no changed variable repeats its base.
+    """
+    changed = session.changed_variable
+    if session.based_on_session_id is None:
+        if changed:
+            return f"entry session ({changed.label.lower()} differs from the last session)"
+        return "entry session"
+    return changed.label if changed else "repeat"

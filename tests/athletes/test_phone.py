@@ -286,7 +286,7 @@ def test_home_greets_by_first_name_with_todays_session_and_cadence(
     page = athlete_client.get("/m/").content.decode()
 
     assert "Hi Sam" in page
-    assert "Uphill treadmill walk, 20 min at 5%" in page
+    assert "Today: 20 min uphill walk on the treadmill at 5%" in page
     assert "<strong>179</strong> steps/min" in page
     assert 'aria-current="step">Uphill walking' in page
 

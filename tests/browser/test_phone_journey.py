@@ -103,7 +103,8 @@ def test_an_athlete_logs_the_suggested_session_in_three_taps_and_the_pt_sees_it(
 ) -> None:
     page = phone_page
     open_link(page, athlete)
-    expect(page.locator(".today .big")).to_have_text("Uphill treadmill walk, 20 min at 5%")
+    today = page.locator(".today .big")
+    expect(today).to_have_text("Today: 20 min uphill walk on the treadmill at 5%")
     expect(page.locator(".cadence")).to_contain_text("179 steps/min")
 
     taps = 0
