@@ -161,24 +161,34 @@ def _load_athlete(script: Script, *, therapist: User, today: dt.date) -> Athlete
         stage=FIRST_STAGE.value,
     )
     moments = {len(levels) + m.session: m for m in script.moments}
+    restart = None if script.restart_at is None else len(levels) + script.restart_at
     easy_kmh = rng.uniform(9.3, 11.2)
-    sessions: list[tuple[int, dict[str, Any]]] = []
+    sessions: list[tuple[int, Level | None, dict[str, Any]]] = []
     for index, (level, days_ago) in enumerate(zip(levels, run_days, strict=True)):
         fields = _running_session(level, rng, script, athlete.target_cadence_spm, days_ago)
         fields = _apply(moments.get(index), fields, days_ago)
-        sessions.append((days_ago, {**fields, "distance_km": _distance_km(fields, easy_kmh, rng)}))
+        fields["distance_km"] = _distance_km(fields, easy_kmh, rng)
+        sessions.append((days_ago, level, fields))
     for days_ago in _cross_training_days(script, run_days, rng):
-        sessions.append((days_ago, _cross_training(rng, script, days_ago)))
-    # Recorded in date order, as a real log would be (ids break ties within a day).
-    for days_ago, fields in sorted(sessions, key=lambda s: -s[0]):
-        session_log_create(athlete=athlete, date=today - dt.timedelta(days=days_ago), **fields)
+        sessions.append((days_ago, None, _cross_training(rng, script, days_ago)))
+    # Recorded in date order, as a real log would be, and each stage change just before
+    # the first session it starts with: only what is recorded after a change counts for
+    # the stage (SPEC §1), as when a PT moves an athlete on in the morning.
+    stage, running = FIRST_STAGE, 0
+    for days_ago, level, fields in sorted(sessions, key=lambda s: -s[0]):
+        day = today - dt.timedelta(days=days_ago)
+        if level is not None:
+            if level.stage != stage or running == restart:
+                _record_stage_change(athlete, level, running == restart, script, therapist, day)
+                stage = level.stage
+            running += 1
+        session_log_create(athlete=athlete, date=day, **fields)
     # A morning after a session already has its answer: the next-morning pain.
-    mornings = {d - 1: f["pain_next_morning"] for d, f in sessions if d > 0}
-    rest_days = set(range(first_day + 1)) - {d for d, _fields in sessions}
+    mornings = {d - 1: f["pain_next_morning"] for d, _level, f in sessions if d > 0}
+    rest_days = set(range(first_day + 1)) - {d for d, _level, _fields in sessions}
     for days_ago, score, context in _check_ins(script, rest_days, mornings, rng):
         date = today - dt.timedelta(days=days_ago)
         pain_score_create(athlete=athlete, date=date, score=score, context=context)
-    _record_stage_history(athlete, levels, run_days, therapist=therapist, today=today)
     athlete.refresh_from_db()
     if athlete.stage != script.stage:
         raise ValueError(f"{script.name}'s levels end in {athlete.stage}, not {script.stage}.")
@@ -187,28 +197,27 @@ def _load_athlete(script: Script, *, therapist: User, today: dt.date) -> Athlete
     return athlete
 
 
-def _record_stage_history(
-    athlete: Athlete, levels: list[Level], run_days: list[int], *, therapist: User, today: dt.date
+def _record_stage_change(
+    athlete: Athlete,
+    level: Level,
+    restart: bool,
+    script: Script,
+    therapist: User,
+    day: dt.date,
 ) -> None:
-    """Record the PT's past advances: on the day of the first session of each new stage.
+    """Record the PT's past advance (or restart) on ``day``, through the service.
 
-    Each goes through the stage-change service as of that day, so the history shows the
-    recommendation the PT had in front of them then.
+    It is judged as of that day, so the history shows the recommendation the PT had in
+    front of them then, and an advance keeps the first session the app offered.
     """
-    stage = FIRST_STAGE
-    for level, days_ago in zip(levels, run_days, strict=True):
-        if level.stage == stage:
-            continue
-        day = today - dt.timedelta(days=days_ago)
-        stage_change_create(
-            athlete=athlete,
-            to_stage=level.stage.value,
-            changed_by=therapist,
-            reason=ADVANCE_REASON,
-            effective_date=day,
-            as_of=day,
-        )
-        stage = level.stage
+    stage_change_create(
+        athlete=athlete,
+        to_stage=level.stage.value,
+        changed_by=therapist,
+        reason=script.restart_reason if restart else ADVANCE_REASON,
+        effective_date=day,
+        as_of=day,
+    )
 
 
 ADVANCE_REASON = "Gate reached at the clinic review; progressing one variable at a time."

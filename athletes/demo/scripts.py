@@ -85,6 +85,8 @@ LEVELS: dict[str, Level] = {
     "FJ120": Level(StageCode.FLAT_RUN, WR, FLAT, TREADMILL, 30, intervals=(120, 60, 10)),
     "FJ240": Level(StageCode.FLAT_RUN, WR, FLAT, TREADMILL, 30, intervals=(240, 60, 6)),
     "FR30T": Level(StageCode.FLAT_RUN, R, FLAT, TREADMILL, 30),
+    # A back-off after a painful treadmill run: 25% shorter (duration).
+    "FR22T": Level(StageCode.FLAT_RUN, R, FLAT, TREADMILL, 22),
     "FR30R": Level(StageCode.FLAT_RUN, R, FLAT, ROAD, 30),
     # Only for the deliberate mistake: treadmill 30 → road 40 (surface and duration).
     "FR40R": Level(StageCode.FLAT_RUN, R, FLAT, ROAD, 40),
@@ -141,6 +143,10 @@ class Script:
     ache_last_week: int = 0  # added to every pain score of the last 7 days
     moments: tuple[Moment, ...] = ()
     colleague: bool = False  # Tom Baxter's athlete rather than the demo PT's
+    # The PT restarted the stage (SPEC §3) on the day of this running-type session,
+    # counted back like ``Moment.session``, before it was logged.
+    restart_at: int | None = None
+    restart_reason: str = ""
     discharged: bool = False
     distance_unit: str = "km"
 
@@ -155,11 +161,12 @@ TO_HILLS = (*EARLY, ("FR30T", 2), ("FR30R", 2), ("HR30", 2), ("HR40", 2))
 # fmt: off
 SCRIPTS: tuple[Script, ...] = (
     # Hill-walker with a hilly marathon in the autumn: the PT set the walk gate to 40 min.
-    # Walking 35 min comfortably, not at the gate yet → hold.
+    # Walking 35 min comfortably twice, not at the gate yet → hold, and the app steps her
+    # up to 40 min (the level was done twice on different days).
     Script(
         "Priya", "Shah", "left", 164, StageCode.UPHILL_WALK,
         (("W20", 3), ("W25", 3), ("W30", 2), ("W35", 2)),
-        Recommendation.HOLD, last_session_days_ago=0, lead_in_days=12, walk_gate_minutes=40,
+        Recommendation.HOLD, lead_in_days=12, walk_gate_minutes=40,
     ),
     # Flare-up after a downhill race; two weeks of bike and hip strength, then walking.
     # Two tolerated 30-min uphill walks in the last week → advance to walk–run.
@@ -186,15 +193,28 @@ SCRIPTS: tuple[Script, ...] = (
         Recommendation.HOLD, lead_in_days=8, gate_pain_max=1,
         moments=(Moment(-1, (0, 2, 1, 1), note="Felt tight on the last repeat."),),
     ),
-    # First run on the road after a smooth treadmill block: a cambered river path, sharp
-    # pain by the end (6/10 after) → pain_above_ceiling, back off.
+    # Sharp pain at the end of a treadmill run four days ago (6/10 after): the app backed
+    # her off to a 22-min run, tolerated twice since. Still inside the 7 days → back off,
+    # but the app repeats the 22 minutes she tolerated rather than cutting again (no
+    # ratchet).
     Script(
         "Aisha", "Bello", "left", 168, StageCode.FLAT_RUN,
-        (*EARLY, ("FJ240", 2), ("FR30T", 2), ("FR30R", 1)),
+        (*EARLY, ("FJ240", 2), ("FR30T", 3), ("FR22T", 2)),
         Recommendation.BACK_OFF, ("pain_above_ceiling",),
-        last_session_days_ago=2, rhythm=(2, 1, 2, 2), lead_in_days=5,
-        moments=(Moment(-1, (None, 3, 6, 2), note="River path has a camber. Sharp on the "
-                        "outside of the knee for the last 10 min."),),
+        rhythm=(2, 1, 2, 2), lead_in_days=5,
+        moments=(Moment(-3, (0, 3, 6, 2), note="Sharp on the outside of the knee for the "
+                        "last 10 min."),),
+    ),
+    # Woke up sore after the 90 s bouts (4/10): the PT restarted uphill jogging at the
+    # 60 s bouts. One tolerated session since the restart → hold: repeat it.
+    Script(
+        "Owen", "Gallagher", "right", 172, StageCode.UPHILL_JOG,
+        (("W20", 2), ("W25", 2), ("W30", 2), ("J60", 2), ("J90", 2), ("J60", 1)),
+        Recommendation.HOLD, last_session_days_ago=2, rhythm=(3, 2, 2), lead_in_days=6,
+        restart_at=-1,
+        restart_reason="Sore the morning after the 90 s bouts: restart uphill jogging at "
+        "60 s bouts.",
+        moments=(Moment(-2, (0, 2, 2, 4), note="Knee sore on the stairs this morning."),),
     ),
     # Went from the treadmill straight to a 40-min road run with his club: two variables
     # at once. Tolerated; today he is back to 30 min, next morning not known yet → hold.

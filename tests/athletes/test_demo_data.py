@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.test import Client, override_settings
 
@@ -33,7 +34,9 @@ from athletes.demo import (
 )
 from athletes.models import Athlete, AthleteStatus, PainScore, SessionLog
 from itbrehab.accounts.models import Clinic, User, Weekday
+from progressions.models import StageChange
 from progressions.rules import protocol as p
+from progressions.selectors import athlete_progression
 
 TODAY = dt.date(2026, 3, 2)
 RUNNING = {a.value for a in p.RUNNING_TYPE_ACTIVITIES}
@@ -75,6 +78,13 @@ def _in_order(sessions: Iterable[SessionLog]) -> list[SessionLog]:
     return sorted(sessions, key=lambda s: (s.date, s.pk))
 
 
+def _counts_for_stage(athlete: Athlete, session: SessionLog | PainScore) -> bool:
+    """SPEC §1: after the stage change, or on its date and recorded after it."""
+    if session.date != athlete.stage_started_on:
+        return session.date > athlete.stage_started_on
+    return athlete.stage_changed_at is None or session.created_at > athlete.stage_changed_at
+
+
 def _tolerated(session: SessionLog, pain_max: int) -> bool:
     pains = (session.pain_during, session.pain_after, session.pain_next_morning)
     return not session.stopped_early and all(v is not None and v <= pain_max for v in pains)
@@ -88,7 +98,8 @@ def _gate_met(athlete: Athlete, sessions: list[SessionLog], today: dt.date) -> b
     matching = [
         s
         for s in sessions
-        if max(athlete.stage_started_on, today - _days(p.GATE_WINDOW_DAYS - 1)) <= s.date <= today
+        if today - _days(p.GATE_WINDOW_DAYS - 1) <= s.date <= today
+        and _counts_for_stage(athlete, s)
         and s.activity in gate.activities
         and (gate.terrain is None or s.terrain == gate.terrain)
         and (gate.intensity is None or s.intensity == gate.intensity)
@@ -98,10 +109,11 @@ def _gate_met(athlete: Athlete, sessions: list[SessionLog], today: dt.date) -> b
     last_two = list(latest_per_day.values())[-p.GATE_SESSIONS_REQUIRED :]
     if len(last_two) < p.GATE_SESSIONS_REQUIRED:
         return False
-    since = max(last_two[0].date, athlete.stage_started_on)
+    since = last_two[0].date
     blocked = any(
         s.is_running_type
         and since <= s.date <= today
+        and _counts_for_stage(athlete, s)
         and (
             s.stopped_early
             or any(
@@ -128,8 +140,10 @@ def _rest_scores(
 def _red_flags(
     athlete: Athlete, sessions: list[SessionLog], scores: list[PainScore], today: dt.date
 ) -> set[str]:
-    window_start = max(athlete.stage_started_on, today - _days(p.RED_FLAG_WINDOW_DAYS - 1))
-    recent = [s for s in sessions if window_start <= s.date <= today]
+    window_start = today - _days(p.RED_FLAG_WINDOW_DAYS - 1)
+    recent = [
+        s for s in sessions if window_start <= s.date <= today and _counts_for_stage(athlete, s)
+    ]
     mornings = {c.date: c.score for c in scores if c.context == "morning"}
     flags = set()
     if any(
@@ -148,7 +162,8 @@ def _red_flags(
     ):
         flags.add("pain_not_settled")
     if any(s.pain_before is not None and s.pain_before > 5 for s in recent) or any(
-        window_start <= c.date <= today and c.score > 5 for c in scores
+        window_start <= c.date <= today and _counts_for_stage(athlete, c) and c.score > 5
+        for c in scores
     ):
         flags.add("rest_pain_high")
     if any(s.stopped_early for s in recent):
@@ -374,6 +389,59 @@ class TestDemoClinic:
         for session in SessionLog.objects.filter(activity__in=RUNNING):
             kmh = float(session.distance_km) / (session.duration_min / 60)
             assert 4.5 <= kmh <= 14, session
+
+    # --- Each suggestion rule shows on a real athlete (issue 11) --------------------------
+
+    def _suggestion(self, clinic: Clinic, first_name: str) -> Any:
+        athlete = Athlete.objects.get(clinic=clinic, first_name=first_name)
+        return athlete_progression(athlete, today=TODAY)
+
+    def test_sophie_stopped_yesterday_so_today_is_a_rest_day(self, demo: DemoResult) -> None:
+        suggestion = self._suggestion(demo.clinic, "Sophie").suggested_next_session
+        assert suggestion.rest_day
+        assert suggestion.activity is None
+
+    def test_aishas_back_off_does_not_ratchet(self, demo: DemoResult) -> None:
+        result = self._suggestion(demo.clinic, "Aisha")
+        suggestion = result.suggested_next_session
+        assert result.recommendation == "back_off"
+        last = SessionLog.objects.filter(athlete__first_name="Aisha").latest("date", "id")
+        assert suggestion.based_on_session_id == last.pk
+        assert (suggestion.duration_min, suggestion.changed_variable) == (22, None)
+        assert "(no ratchet)" in suggestion.reason
+
+    def test_owens_pt_restarted_his_stage_and_he_repeats_the_level_once_done(
+        self, demo: DemoResult
+    ) -> None:
+        owen = Athlete.objects.get(clinic=demo.clinic, first_name="Owen")
+        restart = owen.stage_changes.get(from_stage=F("to_stage"))
+        assert restart.to_stage == owen.stage == "uphill_jog"
+        assert restart.reason
+        assert owen.stage_started_on == restart.effective_date
+        suggestion = self._suggestion(demo.clinic, "Owen").suggested_next_session
+        assert suggestion.changed_variable is None
+        assert suggestion.reason.startswith("Repeat Owen's walk–run")
+
+    def test_priya_did_her_level_twice_and_steps_up_one_variable(self, demo: DemoResult) -> None:
+        suggestion = self._suggestion(demo.clinic, "Priya").suggested_next_session
+        assert (suggestion.duration_min, suggestion.changed_variable) == (40, "duration")
+        assert suggestion.reason.startswith("Step up: Priya's level was tolerated twice")
+
+    def test_daniels_gate_is_met_but_his_session_stays_in_his_stage(self, demo: DemoResult) -> None:
+        result = self._suggestion(demo.clinic, "Daniel")
+        assert result.recommendation == "advance"
+        assert result.suggested_next_session.activity == "walk"
+        assert result.next_stage_first_session.activity == "walk_run"
+
+    def test_every_advance_kept_the_session_it_offered(self, demo: DemoResult) -> None:
+        advances = StageChange.objects.filter(
+            athlete__clinic=demo.clinic, recommendation="advance"
+        ).exclude(from_stage=F("to_stage"))
+        assert advances.exists()
+        for change in advances:
+            offered = change.recommendation_snapshot["next_stage_first_session"]
+            assert change.next_stage_first_session == offered
+            assert offered["stage"] == change.to_stage
 
     # --- Integrity and repeat runs ---------------------------------------------------------
 
