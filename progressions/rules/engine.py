@@ -11,8 +11,10 @@ from progressions.rules.next_stage import next_stage_first_session
 from progressions.rules.protocol import (
     DEFAULT_LADDER,
     PAIN_CEILING,
+    PAIN_NOT_SETTLED_FLOOR,
     PAIN_TREND_RISE,
     RED_FLAG_WINDOW_DAYS,
+    REST_PAIN_CEILING,
     CriterionCode,
     Recommendation,
     StageCode,
@@ -58,9 +60,10 @@ def _no_red_flags_criterion(
         code=CriterionCode.NO_RED_FLAGS,
         description=(
             f"No red flag in the last {RED_FLAG_WINDOW_DAYS} days: pain during and after ≤ "
-            f"{PAIN_CEILING}, next-morning pain no higher than before the session or "
-            f"{gate_pain_max}, mean pain not up by {PAIN_TREND_RISE:.1f} on the week before, "
-            "no session stopped early"
+            f"{PAIN_CEILING}, next-morning pain at most the pain before the session or "
+            f"{max(PAIN_NOT_SETTLED_FLOOR, gate_pain_max)}, pain at rest ≤ "
+            f"{REST_PAIN_CEILING}, mean pain at rest not up by {PAIN_TREND_RISE:.1f} on the "
+            "week before, no session stopped early"
         ),
         met=not red_flags,
         evidence=tuple(session.id for session in reversed(window)),
