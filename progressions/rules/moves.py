@@ -44,7 +44,8 @@ _VARIABLE_FIELDS: dict[SessionVariable, frozenset[str]] = {
     SessionVariable.INTENSITY: frozenset({"intensity"}),
     SessionVariable.INTERVALS: frozenset({"run_interval_sec", "walk_interval_sec", "repeats"}),
 }
-_PLAN_FIELDS = (
+# The session fields a suggestion carries (SPEC §1: the session field names).
+PLAN_FIELDS = (
     "activity",
     "terrain",
     "surface",
@@ -113,7 +114,7 @@ def fits_shape(session: SessionShape, shape: StageShape) -> bool:
 
 
 def _plan_of(session: SessionShape | EntrySession) -> dict[str, Any]:
-    return {field: getattr(session, field) for field in _PLAN_FIELDS}
+    return {field: getattr(session, field) for field in PLAN_FIELDS}
 
 
 def one_change(

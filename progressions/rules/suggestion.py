@@ -41,6 +41,7 @@ from decimal import Decimal
 from progressions.rules.gates import gate_min_minutes, is_tolerated
 from progressions.rules.load import cap_load, repeats_in
 from progressions.rules.moves import (
+    PLAN_FIELDS,
     entry_session,
     fits_shape,
     level_rank,
@@ -95,17 +96,7 @@ _SESSION_CAP_FLAGS = frozenset(
         RedFlagCode.STOPPED_EARLY,
     }
 )
-_NO_SESSION = {
-    "activity": None,
-    "terrain": None,
-    "surface": None,
-    "incline_percent": None,
-    "duration_min": None,
-    "intensity": None,
-    "run_interval_sec": None,
-    "walk_interval_sec": None,
-    "repeats": None,
-}
+_NO_SESSION: dict[str, None] = dict.fromkeys(PLAN_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from progressions.rules import AthleteSettings
+from progressions.rules.moves import PLAN_FIELDS
 from progressions.rules.protocol import (
     Activity,
     Intensity,
@@ -347,20 +348,7 @@ def test_audit_a_walk_run_does_not_become_a_30_minute_run_in_seven_sessions() ->
     for days_ago in range(19, 0, -1):
         suggestion = suggest(history, StageCode.FLAT_RUN, athlete=ANA)
         steps += suggestion.changed_variable is not None
-        fields = {
-            name: getattr(suggestion, name)
-            for name in (
-                "activity",
-                "terrain",
-                "surface",
-                "incline_percent",
-                "duration_min",
-                "intensity",
-                "run_interval_sec",
-                "walk_interval_sec",
-                "repeats",
-            )
-        }
+        fields = {name: getattr(suggestion, name) for name in PLAN_FIELDS}
         history.append(session(days_ago, **fields))
     # Each level twice: 19 sessions hold at most 9 steps, and no step repeats its level once.
     assert steps <= 9
