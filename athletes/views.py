@@ -146,7 +146,6 @@ def athlete_decide(request: HttpRequest, athlete_id: int) -> HttpResponse:
         else:
             messages.success(request, _decision_message(review))
             return redirect("athlete", athlete_id=athlete.pk)
-    athlete.refresh_from_db()
     return _athlete_page(request, athlete, decision_form=form)
 
 
@@ -158,15 +157,12 @@ def athlete_settings(request: HttpRequest, athlete_id: int) -> HttpResponse:
     form = SettingsForm(request.POST, instance=athlete)
     if form.is_valid():
         try:
-            services.athlete_update(
-                athlete=athlete_for_user(request.user, athlete_id), **form.cleaned_data
-            )
+            services.athlete_update(athlete=athlete, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, _for_form(error, form))
         else:
             messages.success(request, "Settings saved.")
             return redirect("athlete", athlete_id=athlete.pk)
-    athlete = athlete_for_user(request.user, athlete_id)  # the form changed the instance
     return _athlete_page(request, athlete, settings_form=form)
 
 
@@ -260,9 +256,7 @@ def athlete_edit(request: HttpRequest, athlete_id: int) -> HttpResponse:
     form = AthleteForm(request.POST or None, instance=athlete, clinic_id=request.user.clinic_id)
     if request.method == "POST" and form.is_valid():
         try:
-            services.athlete_update(
-                athlete=athlete_for_user(request.user, athlete_id), **form.cleaned_data
-            )
+            services.athlete_update(athlete=athlete, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, _for_form(error, form))
         else:
@@ -336,7 +330,7 @@ def session_edit(request: HttpRequest, athlete_id: int, session_id: int) -> Http
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             services.session_log_update(
-                session=SessionLog.objects.get(pk=session.pk),  # the form changed `session`
+                session=session,
                 expected_version=form.cleaned_data["version"],
                 **data,
             )
