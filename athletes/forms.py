@@ -1,14 +1,18 @@
 """Forms for the PT pages: shape and field validation only; services do the writes.
 
 A service's ``ValidationError`` is attached to the same form with ``add_error(None, e)``,
-so its messages appear beside the fields they name and nothing is lost.
+so its messages appear beside the fields they name and nothing is lost. Model forms
+validate on their own copy of ``instance`` (``DetachedModelForm``): the view's athlete
+or session stays as loaded, whatever was submitted.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django import forms
+from django.db import models
 
 from athletes.models import SESSION_INPUT_FIELDS, Athlete, SessionLog
 from itbrehab.accounts.models import User
@@ -17,7 +21,22 @@ from progressions.rules.protocol import DEFAULT_LADDER, Recommendation, StageCod
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class AthleteForm(forms.ModelForm):
+class DetachedModelForm(forms.ModelForm):
+    """A model form that validates on a copy of ``instance`` and never saves.
+
+    Django's ``ModelForm`` writes the submitted values into its instance while validating,
+    valid or not. On a copy, the caller's object keeps its stored values, so a view can
+    hand it to a service or show the page around an invalid form without reloading it.
+    """
+
+    def __init__(self, *args: Any, instance: models.Model | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, instance=copy.copy(instance), **kwargs)
+
+    def save(self, commit: bool = True) -> models.Model:
+        raise NotImplementedError("Forms validate; services write (athletes.services).")
+
+
+class AthleteForm(DetachedModelForm):
     """Add or edit an athlete's details (not the stage, which moves by decisions)."""
 
     class Meta:
@@ -48,7 +67,7 @@ class AthleteCreateForm(AthleteForm):
     )
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(DetachedModelForm):
     """The PT-adjustable protocol settings of one athlete."""
 
     target_cadence_spm = forms.IntegerField(
@@ -80,7 +99,7 @@ class SettingsForm(forms.ModelForm):
             self.initial["target_cadence_spm"] = None
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(DetachedModelForm):
     """Log or correct a session on the athlete's behalf (same rules as the API)."""
 
     class Meta:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import segno
 from django import forms
 from django.contrib import messages
@@ -12,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from athletes import services
+from athletes.athlete_page import athlete_page
 from athletes.dashboard import SORTS, dashboard_rows
 from athletes.forms import (
     AthleteCreateForm,
@@ -30,16 +28,8 @@ from athletes.models import Athlete, AthleteStatus, DeviceLink, SessionLog, Sess
 from athletes.phone import link_url
 from athletes.selectors import athlete_for_user
 from progressions.models import StageReview
-from progressions.rules.protocol import (
-    DEFAULT_LADDER,
-    Activity,
-    CriterionCode,
-    Recommendation,
-    StageCode,
-    stage_definition,
-)
-from progressions.selectors import athlete_progression
-from progressions.services import review_week, stage_review_decide
+from progressions.rules.protocol import Recommendation, StageCode, stage_definition
+from progressions.services import stage_review_decide
 
 
 def _one_of(request: HttpRequest, name: str, allowed: set[str]) -> str:
@@ -85,98 +75,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return response
 
 
-CHART_WEEKS = 12  # the athlete page charts and lists the last 12 weeks
-
-
-def _chart_data(sessions: list[SessionLog], athlete: Athlete, today: dt.date) -> dict:
-    """Return the three charts' series: pain, weekly minutes by activity, cadence."""
-    ordered = sorted(sessions, key=lambda s: (s.date, s.pk))
-    pain = [
-        {
-            "date": s.date.isoformat(),
-            "during": s.pain_during,
-            "after": s.pain_after,
-            "next_morning": s.pain_next_morning,
-        }
-        for s in ordered
-        if any(p is not None for p in (s.pain_during, s.pain_after, s.pain_next_morning))
-    ]
-    monday = today - dt.timedelta(days=today.weekday())
-    # From the first week with a session (at least 4 weeks), so a new athlete's chart
-    # is not mostly empty weeks.
-    first = min((s.date for s in ordered), default=today)
-    first_monday = first - dt.timedelta(days=first.weekday())
-    span = min(CHART_WEEKS, max(4, (monday - first_monday).days // 7 + 1))
-    weeks = [monday - dt.timedelta(weeks=n) for n in range(span - 1, -1, -1)]
-    minutes: dict[str, list[int]] = {a.value: [0] * len(weeks) for a in Activity}
-    for s in ordered:
-        index = (s.date - weeks[0]).days // 7
-        if 0 <= index < len(weeks):
-            minutes[s.activity][index] += s.duration_min
-    cadence = [
-        {"date": s.date.isoformat(), "spm": s.cadence_spm}
-        for s in ordered
-        if s.cadence_spm is not None and s.activity in ("walk_run", "run")
-    ]
-    return {
-        "pain": pain,
-        "weeks": [w.isoformat() for w in weeks],
-        "minutes": {
-            Activity(code).label: values for code, values in minutes.items() if any(values)
-        },
-        "cadence": cadence,
-        "target_cadence": athlete.target_cadence_spm,
-        "gate_pain_max": athlete.gate_pain_max,
-    }
-
-
 def _athlete_page(
     request: HttpRequest,
     athlete: Athlete,
     *,
     decision_form: DecisionForm | None = None,
     settings_form: SettingsForm | None = None,
-    new_link: DeviceLink | None = None,
-    new_link_url: str | None = None,
+    shown_link: dict | None = None,
 ) -> HttpResponse:
-    today = athlete.clinic.today()
-    progression = athlete_progression(athlete, today=today)
-    sessions = list(
-        SessionLog.objects.filter(
-            athlete=athlete, date__gte=today - dt.timedelta(weeks=CHART_WEEKS)
-        ).order_by("-date", "-id")
-    )
-    # Only the gate's deciding sessions are marked as counting toward the next stage.
-    evidence = {
-        sid for c in progression.criteria if c.code == CriterionCode.GATE for sid in c.evidence
-    }
-    flagged = {sid for flag in progression.red_flags for sid in flag.session_ids}
-    week_start, due = review_week(today, athlete.clinic.review_weekday)
-    review = StageReview.objects.filter(athlete=athlete, week_start=week_start).first()
+    """Render the athlete page, with the forms as submitted and a new link shown once."""
+    page = athlete_page(athlete)
+    new_link = page.link(shown_link["link"]) if shown_link else None
+    new_link_url = link_url(request, shown_link["token"]) if shown_link and new_link else None
     return render(
         request,
         "athletes/athlete.html",
         {
-            "athlete": athlete,
-            "today": today,
-            "progression": progression,
-            "ladder": DEFAULT_LADDER,
-            "current_order": stage_definition(athlete.stage).order,
-            "days_in_stage": (today - athlete.stage_started_on).days,
-            "sessions": sessions,
-            "evidence": evidence,
-            "flagged": flagged,
-            "chart_data": _chart_data(sessions, athlete, today),
-            "history": athlete.stage_changes.select_related("changed_by").order_by(
-                "-effective_date", "-id"
-            ),
-            "review": review,
-            "review_due": due,
-            "list_weeks": CHART_WEEKS,
+            **page.context(),
             "decision_form": decision_form or DecisionForm(stage=athlete.stage),
             "settings_form": settings_form or SettingsForm(instance=athlete),
-            "links": athlete.device_links.select_related("created_by"),
-            "now": timezone.now(),
             "new_link": new_link,
             "new_link_url": new_link_url,
             "new_link_qr": segno.make(new_link_url, error="m").svg_inline(scale=4)
@@ -194,12 +111,10 @@ def athlete_detail(request: HttpRequest, athlete_id: int) -> HttpResponse:
     A phone link created just before is shown here once, then forgotten.
     """
     athlete = athlete_for_user(request.user, athlete_id)
-    new_link = new_link_url = None
     shown = request.session.pop(NEW_LINK_KEY, None)
-    if shown and shown.get("athlete") == athlete.pk:
-        new_link = athlete.device_links.filter(pk=shown["link"]).first()
-        new_link_url = link_url(request, shown["token"]) if new_link else None
-    return _athlete_page(request, athlete, new_link=new_link, new_link_url=new_link_url)
+    if not (shown and shown.get("athlete") == athlete.pk):
+        shown = None
+    return _athlete_page(request, athlete, shown_link=shown)
 
 
 # The new link's secret waits in the (server-side) session only until the redirect shows
@@ -231,7 +146,6 @@ def athlete_decide(request: HttpRequest, athlete_id: int) -> HttpResponse:
         else:
             messages.success(request, _decision_message(review))
             return redirect("athlete", athlete_id=athlete.pk)
-    athlete.refresh_from_db()
     return _athlete_page(request, athlete, decision_form=form)
 
 
@@ -249,7 +163,6 @@ def athlete_settings(request: HttpRequest, athlete_id: int) -> HttpResponse:
         else:
             messages.success(request, "Settings saved.")
             return redirect("athlete", athlete_id=athlete.pk)
-    athlete = athlete_for_user(request.user, athlete_id)  # the form changed the instance
     return _athlete_page(request, athlete, settings_form=form)
 
 
@@ -343,9 +256,7 @@ def athlete_edit(request: HttpRequest, athlete_id: int) -> HttpResponse:
     form = AthleteForm(request.POST or None, instance=athlete, clinic_id=request.user.clinic_id)
     if request.method == "POST" and form.is_valid():
         try:
-            services.athlete_update(
-                athlete=athlete_for_user(request.user, athlete_id), **form.cleaned_data
-            )
+            services.athlete_update(athlete=athlete, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, _for_form(error, form))
         else:
@@ -419,7 +330,7 @@ def session_edit(request: HttpRequest, athlete_id: int, session_id: int) -> Http
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             services.session_log_update(
-                session=SessionLog.objects.get(pk=session.pk),  # the form changed `session`
+                session=session,
                 expected_version=form.cleaned_data["version"],
                 **data,
             )

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from athletes import services
+from athletes import athlete_page, services
 from athletes.models import Athlete, SessionLog
 from itbrehab.accounts.models import User
 from progressions.services import stage_change_create, stage_review_decide
@@ -365,10 +365,10 @@ def test_the_phone_link_section_offers_a_link_and_lists_earlier_ones(
 # --- Query budget ----------------------------------------------------------------------
 
 # session, user, the user's clinic (page header), the athlete (with therapist and
-# clinic), the progression (recent sessions, the running session before them, pain
-# check-ins), the sessions of the last 12 weeks, this week's review, the stage history
-# (with who) and the phone links (with who).
-ATHLETE_PAGE_QUERIES = 11
+# clinic), then the read model's athlete_page.QUERIES: the progression (recent sessions,
+# the running session before them, pain check-ins), the sessions of the last 12 weeks,
+# this week's review, the stage history (with who) and the phone links (with who).
+ATHLETE_PAGE_QUERIES = 4 + athlete_page.QUERIES
 
 
 def _bulk_sessions(athlete: Athlete, total: int, *, days: int) -> None:
@@ -420,11 +420,25 @@ def test_the_query_count_does_not_grow_with_sessions(
     assert html_2000.count('<tr id="session-') == listed > 10
 
 
-def test_the_minutes_chart_starts_with_the_week_of_the_first_session(athlete: Athlete) -> None:
-    from athletes.views import _chart_data
+def test_the_read_model_makes_the_queries_its_docstring_states(
+    athlete: Athlete, therapist: User, django_assert_num_queries: Any
+) -> None:
+    services.device_link_create(athlete=athlete, created_by=therapist)
+    stage_change_create(athlete=athlete, to_stage="uphill_jog", changed_by=therapist, reason="x")
+    _bulk_sessions(athlete, 30, days=30)
+    athlete = Athlete.objects.select_related("clinic", "therapist").get(pk=athlete.pk)
 
+    with django_assert_num_queries(athlete_page.QUERIES):
+        page = athlete_page.athlete_page(athlete)
+        # Everything is loaded: the template's reads make no further query.
+        assert [len(page.sessions), len(page.history), len(page.links)] == [30, 1, 1]
+        assert page.history[0].changed_by == therapist
+        assert page.links[0].created_by == therapist
+
+
+def test_the_minutes_chart_starts_with_the_week_of_the_first_session(athlete: Athlete) -> None:
     tuesday = dt.date(2026, 2, 10)  # five weeks before Wednesday 11 March
     sessions = [SessionLog(athlete=athlete, date=tuesday, activity="walk", duration_min=30)]
-    data = _chart_data(sessions, athlete, TODAY)
+    data = athlete_page.chart_data(sessions, athlete, TODAY)
     assert data["weeks"][0] == "2026-02-09"  # that Tuesday's Monday
     assert data["minutes"]["Walk"][0] == 30

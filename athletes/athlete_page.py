@@ -1,0 +1,142 @@
+"""The PT athlete page's read model: everything the page shows about one athlete.
+
+A fixed number of queries whatever the number of sessions, stage changes and links:
+``QUERIES`` = 7, namely the progression (recent sessions, the running session before
+them, pain check-ins: three, see ``progressions.selectors``), the sessions of the last
+``CHART_WEEKS`` weeks, this week's review, the stage history (with who changed it) and
+the phone links (with who created them). The athlete comes loaded with its clinic and
+therapist (``athlete_for_user``); the page's query-budget test enforces the number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django.utils import timezone
+
+from athletes.models import Athlete, DeviceLink, SessionLog
+from progressions.models import StageChange, StageReview
+from progressions.rules import Progression
+from progressions.rules.protocol import (
+    DEFAULT_LADDER,
+    Activity,
+    CriterionCode,
+    StageDefinition,
+    stage_definition,
+)
+from progressions.selectors import athlete_progression
+from progressions.services import review_week
+
+QUERIES = 7  # the queries of ``athlete_page``, listed in the module docstring
+CHART_WEEKS = 12  # the athlete page charts and lists the last 12 weeks
+
+
+@dataclass(frozen=True)
+class AthletePage:
+    """What the athlete page shows; each field is a template variable of the same name."""
+
+    athlete: Athlete
+    today: dt.date
+    now: dt.datetime  # a link whose expiry is before this is shown as expired
+    progression: Progression
+    ladder: tuple[StageDefinition, ...]
+    current_order: int
+    days_in_stage: int
+    sessions: list[SessionLog]  # the last CHART_WEEKS weeks, newest first
+    evidence: set[int]  # ids of the sessions the gate counts toward the next stage
+    flagged: set[int]  # ids of the sessions behind a red flag
+    chart_data: dict[str, Any]
+    history: list[StageChange]  # newest first
+    review: StageReview | None  # this week's, if opened
+    review_due: dt.date
+    list_weeks: int
+    links: list[DeviceLink]
+
+    def context(self) -> dict[str, Any]:
+        """Return the fields as template variables (a shallow mapping, nothing copied)."""
+        return {field.name: getattr(self, field.name) for field in fields(self)}
+
+    def link(self, link_id: int) -> DeviceLink | None:
+        """Return the athlete's phone link ``link_id``, or None if it is not theirs."""
+        return next((link for link in self.links if link.pk == link_id), None)
+
+
+def athlete_page(athlete: Athlete) -> AthletePage:
+    """Return the athlete page of ``athlete`` on the clinic's today, in ``QUERIES`` queries."""
+    today = athlete.clinic.today()
+    progression = athlete_progression(athlete, today=today)
+    sessions = list(
+        SessionLog.objects.filter(
+            athlete=athlete, date__gte=today - dt.timedelta(weeks=CHART_WEEKS)
+        ).order_by("-date", "-id")
+    )
+    week_start, due = review_week(today, athlete.clinic.review_weekday)
+    return AthletePage(
+        athlete=athlete,
+        today=today,
+        now=timezone.now(),
+        progression=progression,
+        ladder=DEFAULT_LADDER,
+        current_order=stage_definition(athlete.stage).order,
+        days_in_stage=(today - athlete.stage_started_on).days,
+        sessions=sessions,
+        # Only the gate's deciding sessions are marked as counting toward the next stage.
+        evidence={
+            sid for c in progression.criteria if c.code == CriterionCode.GATE for sid in c.evidence
+        },
+        flagged={sid for flag in progression.red_flags for sid in flag.session_ids},
+        chart_data=chart_data(sessions, athlete, today),
+        history=list(
+            athlete.stage_changes.select_related("changed_by").order_by("-effective_date", "-id")
+        ),
+        review=StageReview.objects.filter(athlete=athlete, week_start=week_start).first(),
+        review_due=due,
+        list_weeks=CHART_WEEKS,
+        links=list(athlete.device_links.select_related("created_by")),
+    )
+
+
+def chart_data(sessions: list[SessionLog], athlete: Athlete, today: dt.date) -> dict[str, Any]:
+    """Return the three charts' series: pain, weekly minutes by activity, cadence.
+
+    The minutes chart starts at the week of the first session (at least 4 weeks, at most
+    ``CHART_WEEKS``), so a new athlete's chart is not mostly empty weeks.
+    """
+    ordered = sorted(sessions, key=lambda s: (s.date, s.pk))
+    pain = [
+        {
+            "date": s.date.isoformat(),
+            "during": s.pain_during,
+            "after": s.pain_after,
+            "next_morning": s.pain_next_morning,
+        }
+        for s in ordered
+        if any(p is not None for p in (s.pain_during, s.pain_after, s.pain_next_morning))
+    ]
+    monday = today - dt.timedelta(days=today.weekday())
+    first = min((s.date for s in ordered), default=today)
+    first_monday = first - dt.timedelta(days=first.weekday())
+    span = min(CHART_WEEKS, max(4, (monday - first_monday).days // 7 + 1))
+    weeks = [monday - dt.timedelta(weeks=n) for n in range(span - 1, -1, -1)]
+    minutes: dict[str, list[int]] = {a.value: [0] * len(weeks) for a in Activity}
+    for s in ordered:
+        index = (s.date - weeks[0]).days // 7
+        if 0 <= index < len(weeks):
+            minutes[s.activity][index] += s.duration_min
+    cadence = [
+        {"date": s.date.isoformat(), "spm": s.cadence_spm}
+        for s in ordered
+        if s.cadence_spm is not None and s.activity in ("walk_run", "run")
+    ]
+    return {
+        "pain": pain,
+        "weeks": [w.isoformat() for w in weeks],
+        "minutes": {
+            Activity(code).label: values for code, values in minutes.items() if any(values)
+        },
+        "cadence": cadence,
+        "target_cadence": athlete.target_cadence_spm,
+        "gate_pain_max": athlete.gate_pain_max,
+    }
