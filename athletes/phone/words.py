@@ -1,8 +1,10 @@
-"""A suggested session in plain words, from its structured fields (SPEC §1 "Words").
+"""What the athlete reads: a suggested session in plain words (SPEC §1 "Words"), and the
+pain scale's words.
 
-One phrasing for the phone and the PT page alike: "30 min uphill walk on the treadmill
-at 8%". It never uses ``reason``, which is written for the PT (third person, names its base
-session by date) and is not for the athlete's eyes.
+One phrasing of a suggestion for the phone and the PT page alike (the PT page's
+``session_words`` filter): "30 min uphill walk on the treadmill at 8%". It never uses
+``reason``, which is written for the PT (third person, names its base session by date) and
+is not for the athlete's eyes.
 """
 
 from __future__ import annotations
@@ -30,6 +32,20 @@ SURFACE_WORDS = {
     Surface.ROAD: "on the road",
     Surface.TRACK: "on the track",
     Surface.TRAIL: "on trails",
+}
+
+PAIN_WORDS = {
+    0: "none",
+    1: "barely",
+    2: "mild",
+    3: "uncomfortable",
+    4: "moderate",
+    5: "distracting",
+    6: "distressing",
+    7: "hard to ignore",
+    8: "intense",
+    9: "severe",
+    10: "worst imaginable",
 }
 
 
