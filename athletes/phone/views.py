@@ -162,15 +162,22 @@ def log_session(request: PhoneRequest) -> HttpResponse:
     )
 
 
+def _home_post_refused(request: PhoneRequest) -> HttpResponse | None:
+    """Return why a post from the home page is not stored (409, or a stale page), else None."""
+    if conflict := post_for_another_athlete(request):
+        return conflict
+    if not request.POST.get("athlete"):
+        return redirect(f"{reverse('phone:home')}?error=stale")
+    return None
+
+
 @require_POST
 @phone_login_required
 def morning_answer(request: PhoneRequest) -> HttpResponse:
     """Store the next-morning pain of yesterday's session."""
     athlete = request.phone_athlete
-    if conflict := post_for_another_athlete(request):
-        return conflict
-    if not request.POST.get("athlete"):
-        return redirect(f"{reverse('phone:home')}?error=stale")
+    if refused := _home_post_refused(request):
+        return refused
     session = SessionLog.objects.filter(
         athlete=athlete, pk=request.POST.get("session") or 0
     ).first()
@@ -199,10 +206,8 @@ def check_in(request: PhoneRequest) -> HttpResponse:
     athlete = request.phone_athlete
     # Nothing else ties a check-in to an athlete: a page left open for Ana must not
     # record her knee on Ben's record.
-    if conflict := post_for_another_athlete(request):
-        return conflict
-    if not request.POST.get("athlete"):
-        return redirect(f"{reverse('phone:home')}?error=stale")
+    if refused := _home_post_refused(request):
+        return refused
     try:
         services.pain_score_create(
             athlete=athlete,
