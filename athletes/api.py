@@ -43,13 +43,13 @@ from athletes.models import (
     SessionLog,
     SessionSource,
 )
-from athletes.phone import link_url
 from athletes.selectors import (
     athlete_for_user,
     athletes_for_user,
     device_links_for_user,
     sessions_for_user,
 )
+from athletes.services import link_url
 from itbrehab.accounts.models import User
 from itbrehab.api_errors import FILTER_ERRORS, READ_ERRORS, WRITE_ERRORS, errors
 from progressions.rules.protocol import Recommendation, StageCode

@@ -1,4 +1,4 @@
-"""Forms for the PT pages: shape and field validation only; services do the writes.
+"""Forms for the PT pages and the phone: shape and field validation only; services write.
 
 A service's ``ValidationError`` is attached to the same form with ``add_error(None, e)``,
 so its messages appear beside the fields they name and nothing is lost. Model forms
@@ -301,3 +301,24 @@ def back_off_choices(stage: str) -> list[tuple[str, str]]:
         default = ("", "Stay in this stage, with less load")
     restart = (current.code.value, f"Restart this stage: {current.name}")
     return [default, restart, *((s.code.value, s.name) for s in earlier[:-1])]
+
+
+# A phone post that names no athlete comes from a page older than the field.
+ATHLETE_MISSING = "This page is out of date: open it again, then save."
+# Asked elsewhere (pain next morning, on the home page) or not at all on a phone.
+PHONE_OMITS = frozenset({"distance_km", "pain_before", "pain_next_morning"})
+
+
+class PhoneSessionForm(forms.ModelForm):
+    """The phone's thumb form: chips and steppers post the same fields as the API."""
+
+    client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    # Whose session this is, as the page said: the view answers 409 for anyone else's.
+    athlete = forms.IntegerField(
+        widget=forms.HiddenInput, error_messages={"required": ATHLETE_MISSING}
+    )
+
+    class Meta:
+        model = SessionLog
+        # The PT's fields less what a phone never asks right after a run.
+        fields = [f for f in SESSION_INPUT_FIELDS if f not in PHONE_OMITS]

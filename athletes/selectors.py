@@ -1,15 +1,18 @@
-"""Reads for athletes, each scoped to the requesting therapist's clinic.
+"""Reads for athletes, each scoped to the requesting therapist's clinic or to one athlete.
 
 Every view and API endpoint reaches athletes and their rows through these helpers, which
-answer 404 alike for "does not exist" and "not yours".
+answer 404 alike for "does not exist" and "not yours". A phone reads only its own athlete's
+rows (``morning_question``): the link that signed it in chose the athlete.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
-from athletes.models import Athlete, DeviceLink, SessionLog
+from athletes.models import RUNNING_TYPES, Athlete, DeviceLink, SessionLog
 from itbrehab.accounts.models import User
 
 
@@ -49,4 +52,19 @@ def with_last_session(athletes: QuerySet[Athlete]) -> QuerySet[Athlete]:
         last_pain_during=Subquery(latest.values("pain_during")[:1]),
         last_pain_after=Subquery(latest.values("pain_after")[:1]),
         last_pain_next_morning=Subquery(latest.values("pain_next_morning")[:1]),
+    )
+
+
+def morning_question(athlete: Athlete, today: dt.date) -> SessionLog | None:
+    """Return yesterday's (or the day before's) running session still waiting for its answer."""
+    return (
+        SessionLog.objects.filter(
+            athlete=athlete,
+            activity__in=RUNNING_TYPES,
+            pain_next_morning__isnull=True,
+            date__gte=today - dt.timedelta(days=2),
+            date__lt=today,
+        )
+        .order_by("-date", "-id")
+        .first()
     )

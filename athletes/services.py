@@ -15,7 +15,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from athletes.models import (
@@ -206,6 +208,11 @@ DEVICE_LINK_DISCHARGED = "A discharged athlete cannot get a phone link."
 def device_link_token_hash(token: str) -> str:
     """Return the stored form of a link token (SHA-256, hex)."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def link_url(request: HttpRequest, token: str) -> str:
+    """Return the absolute phone address that opens with ``token``."""
+    return request.build_absolute_uri(reverse("phone:open", kwargs={"token": token}))
 
 
 @transaction.atomic

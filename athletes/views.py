@@ -25,8 +25,8 @@ from athletes.forms import (
     SettingsForm,
 )
 from athletes.models import Athlete, AthleteStatus, DeviceLink, SessionLog, SessionSource
-from athletes.phone import link_url
 from athletes.selectors import athlete_for_user
+from athletes.services import link_url
 from progressions.models import StageReview
 from progressions.rules.protocol import Recommendation, StageCode, stage_definition
 from progressions.services import stage_review_decide

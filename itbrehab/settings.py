@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # An athlete's phone session reaches only the phone pages under /m/.
-    "athletes.phone.PhoneScopeMiddleware",
+    "athletes.phone.access.PhoneScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: ends a therapist's idle or too old session, saying why.
     "itbrehab.accounts.browser_sessions.SessionLimitMiddleware",

@@ -41,6 +41,6 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("", include("itbrehab.api")),
-    path("m/", include("athletes.phone_urls")),
+    path("m/", include("athletes.phone.urls")),
     path("", include("athletes.urls")),
 ]

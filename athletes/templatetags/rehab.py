@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from athletes.words import describe_suggestion
+from athletes.phone.words import describe_suggestion
 from progressions.rules import SuggestedSession
 
 register = template.Library()

@@ -12,8 +12,8 @@ plus ``ENDED_NOTICE``: long enough that the next request still finds the session
 say why it ended, short enough that no dead session lingers for days. The middleware,
 not that expiry, is what ends the session on time.
 
-A phone session (``athletes.phone``: a link, no user) is left alone: it lasts as long as
-its link.
+A phone session (``athletes.phone.access``: a link, no user) is left alone: it lasts as
+long as its link.
 """
 
 from __future__ import annotations

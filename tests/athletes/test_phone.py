@@ -25,7 +25,7 @@ from athletes.models import (
     PainScore,
     SessionLog,
 )
-from athletes.phone import OPEN_RATE_LIMIT
+from athletes.phone.access import OPEN_RATE_LIMIT
 from itbrehab.accounts.models import User
 from tests.factories import AthleteFactory, SessionLogFactory
 

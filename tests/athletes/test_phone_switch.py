@@ -17,8 +17,9 @@ from django.conf import settings
 from django.test import Client
 
 from athletes import services
+from athletes.forms import ATHLETE_MISSING
 from athletes.models import Athlete, DeviceLink, PainScore, SessionLog
-from athletes.phone import ATHLETE_MISSING, OTHER_ATHLETE, PENDING_KEY, SESSION_KEY
+from athletes.phone.access import OTHER_ATHLETE, PENDING_KEY, SESSION_KEY
 from itbrehab.accounts.models import User
 from tests.factories import SessionLogFactory
 
@@ -253,7 +254,7 @@ def test_a_dead_link_opened_on_a_signed_in_phone_keeps_its_athlete(
 def test_opening_links_is_still_rate_limited_on_a_signed_in_phone(
     anas_phone: Client, ben_link: tuple[DeviceLink, str]
 ) -> None:
-    from athletes.phone import OPEN_RATE_LIMIT
+    from athletes.phone.access import OPEN_RATE_LIMIT
 
     for _ in range(OPEN_RATE_LIMIT):
         anas_phone.get("/m/link/guessing/")

@@ -22,7 +22,7 @@ from django.utils.html import escape
 
 from athletes import services
 from athletes.models import Athlete
-from athletes.words import describe_suggestion
+from athletes.phone.words import describe_suggestion
 from itbrehab.accounts.models import User
 from progressions.rules import SuggestedSession
 from progressions.rules.protocol import (

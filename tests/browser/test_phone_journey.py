@@ -20,7 +20,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from athletes import services
 from athletes.models import PAIN_DURING_REQUIRED, Athlete, DeviceLink, SessionLog
-from athletes.phone import SESSION_KEY
+from athletes.phone.access import SESSION_KEY
 from itbrehab.accounts.models import User
 from tests.factories import AthleteFactory, SessionLogFactory
 

@@ -15,7 +15,7 @@ import pytest
 from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
 
-from athletes.phone import OPEN_RATE_LIMIT
+from athletes.phone.access import OPEN_RATE_LIMIT
 from itbrehab.accounts.api import LOCKED_OUT
 from itbrehab.accounts.models import User
 from itbrehab.client_ip import client_ip

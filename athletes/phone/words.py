@@ -1,8 +1,11 @@
-"""A suggested session in plain words, from its structured fields (SPEC §1 "Words").
+"""What the athlete reads: a suggested session in plain words (SPEC §1 "Words"), and the
+pain scale's words.
 
-One phrasing for the phone and the PT page alike: "30 min uphill walk on the treadmill
-at 8%". It never uses ``reason``, which is written for the PT (third person, names its base
-session by date) and is not for the athlete's eyes.
+One phrasing of a suggestion for the phone and the PT page alike (the PT page's
+``session_words`` filter): "30 min uphill walk on the treadmill at 8%". It never uses
+``reason``, which is written for the PT (third person, names its base session by date) and
+is not for the athlete's eyes. Each activity, terrain, surface and intensity is said with
+its label in lower case; only where English wants other words is there an exception here.
 """
 
 from __future__ import annotations
@@ -14,22 +17,25 @@ from progressions.rules.protocol import Activity, Intensity, Surface, Terrain
 
 REST_DAY_WORDS = "rest or cross-train"
 
-ACTIVITY_WORDS = {
-    Activity.WALK: "walk",
-    Activity.WALK_RUN: "walk–run",
-    Activity.RUN: "run",
-    Activity.CROSS_TRAINING: "cross-training",
-    Activity.STRENGTH: "strength session",
-}
-# Said before the activity ("uphill walk"); rolling hills read better after it.
-TERRAIN_BEFORE = {Terrain.UPHILL: "uphill", Terrain.FLAT: "flat", Terrain.DOWNHILL: "downhill"}
-TERRAIN_AFTER = {Terrain.ROLLING: "over rolling hills"}
-# "Other" says nothing the athlete does not know already.
-SURFACE_WORDS = {
-    Surface.TREADMILL: "on the treadmill",
-    Surface.ROAD: "on the road",
-    Surface.TRACK: "on the track",
-    Surface.TRAIL: "on trails",
+# "Strength" alone is not a session; the other activities are their labels.
+ACTIVITY_WORDS = {Activity.STRENGTH: "strength session"}
+# Said after the activity ("run over rolling hills"); other terrains before ("uphill walk").
+TERRAIN_AFTER = frozenset({Terrain.ROLLING})
+# "On the treadmill", but "on trails"; "other" says nothing the athlete does not know.
+SURFACE_WORDS = {Surface.TRAIL: "on trails", Surface.OTHER: ""}
+
+PAIN_WORDS = {
+    0: "none",
+    1: "barely",
+    2: "mild",
+    3: "uncomfortable",
+    4: "moderate",
+    5: "distracting",
+    6: "distressing",
+    7: "hard to ignore",
+    8: "intense",
+    9: "severe",
+    10: "worst imaginable",
 }
 
 
@@ -46,13 +52,13 @@ def describe_suggestion(s: SuggestedSession) -> str:
     parts: list[str] = []
     if s.duration_min is not None:
         parts.append(f"{s.duration_min} min")
-    if s.terrain is not None and s.terrain in TERRAIN_BEFORE:
-        parts.append(TERRAIN_BEFORE[s.terrain])
-    parts.append(ACTIVITY_WORDS[s.activity] if s.activity is not None else "session")
+    if s.terrain is not None and s.terrain not in TERRAIN_AFTER:
+        parts.append(s.terrain.label.lower())
+    parts.append(_activity(s.activity) if s.activity is not None else "session")
     if s.terrain is not None and s.terrain in TERRAIN_AFTER:
-        parts.append(TERRAIN_AFTER[s.terrain])
-    if s.surface is not None and s.surface in SURFACE_WORDS:
-        parts.append(SURFACE_WORDS[s.surface])
+        parts.append(f"over {s.terrain.label.lower()}")
+    if s.surface is not None and (surface := _surface(s.surface)):
+        parts.append(surface)
     if s.incline_percent:
         parts.append(f"at {_percent(s.incline_percent)}%")
     words = " ".join(parts)
@@ -61,6 +67,15 @@ def describe_suggestion(s: SuggestedSession) -> str:
     if s.intensity and s.intensity != Intensity.EASY:
         words += f", {s.intensity.label.lower()} effort"
     return words
+
+
+def _activity(activity: Activity) -> str:
+    return ACTIVITY_WORDS.get(activity, activity.label.lower())
+
+
+def _surface(surface: Surface) -> str:
+    """Return "on the road" (its label), or the exception; "" when not worth saying."""
+    return SURFACE_WORDS.get(surface, f"on the {surface.label.lower()}")
 
 
 def _intervals(s: SuggestedSession) -> str:
