@@ -12,7 +12,14 @@ from django import forms
 
 from athletes.models import SESSION_INPUT_FIELDS, Athlete, SessionLog
 from itbrehab.accounts.models import User
-from progressions.rules.protocol import DEFAULT_LADDER, Recommendation, StageCode, stage_definition
+from progressions.rules.protocol import (
+    DEFAULT_LADDER,
+    TARGET_CADENCE_MAX,
+    TARGET_CADENCE_MIN,
+    Recommendation,
+    StageCode,
+    stage_definition,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -53,8 +60,8 @@ class SettingsForm(forms.ModelForm):
 
     target_cadence_spm = forms.IntegerField(
         required=False,
-        min_value=120,
-        max_value=240,
+        min_value=TARGET_CADENCE_MIN,
+        max_value=TARGET_CADENCE_MAX,
         label="Target cadence (steps/min)",
         help_text="Leave empty to follow preferred + 5%.",
     )
