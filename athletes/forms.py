@@ -16,7 +16,14 @@ from django.db import models
 
 from athletes.models import SESSION_INPUT_FIELDS, Athlete, SessionLog
 from itbrehab.accounts.models import User
-from progressions.rules.protocol import DEFAULT_LADDER, Recommendation, StageCode, stage_definition
+from progressions.rules.protocol import (
+    DEFAULT_LADDER,
+    TARGET_CADENCE_MAX,
+    TARGET_CADENCE_MIN,
+    Recommendation,
+    StageCode,
+    stage_definition,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -72,8 +79,8 @@ class SettingsForm(DetachedModelForm):
 
     target_cadence_spm = forms.IntegerField(
         required=False,
-        min_value=120,
-        max_value=240,
+        min_value=TARGET_CADENCE_MIN,
+        max_value=TARGET_CADENCE_MAX,
         label="Target cadence (steps/min)",
         help_text="Leave empty to follow preferred + 5%.",
     )

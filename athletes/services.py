@@ -29,9 +29,12 @@ from athletes.models import (
     PainScore,
     SessionLog,
 )
+from athletes.session_checks import (
+    next_running_log,
+    session_neighbours_refresh,
+    session_variables_refresh,
+)
 from itbrehab.accounts.models import User
-from progressions.selectors import next_running_session
-from progressions.services import session_neighbours_refresh, session_variables_refresh
 
 STAGE_START_IN_FUTURE = "The stage cannot start in the future (clinic time)."
 
@@ -146,7 +149,7 @@ def session_log_update(
         expected_version = session.version
     elif session.version != expected_version:
         raise SessionChangedError(SessionLog.objects.get(pk=session.pk))
-    followed_before = next_running_session(session)
+    followed_before = next_running_log(session)
     attnames = [SessionLog._meta.get_field(name).attname for name in fields]
     stored = {attname: getattr(session, attname) for attname in attnames}
     for name, value in fields.items():
@@ -181,7 +184,7 @@ def session_log_delete(*, session: SessionLog, expected_version: int | None = No
         _lock(session)
         if session.version != expected_version:
             raise SessionChangedError(session)
-    following = next_running_session(session)
+    following = next_running_log(session)
     session.delete()
     if following is not None:
         session_variables_refresh(following)

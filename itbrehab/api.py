@@ -5,21 +5,21 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from athletes import api as athletes_api
+from athletes.api import athletes, device_links, pain_scores, sessions
 from itbrehab.accounts.api import TokenView
 from itbrehab.api_errors import not_found
 from progressions import api as progressions_api
 
 router = SimpleRouter(trailing_slash=True)
-router.register("athletes", athletes_api.AthleteViewSet, basename="athlete")
+router.register("athletes", athletes.AthleteViewSet, basename="athlete")
 router.register(
     r"athletes/(?P<athlete_pk>[0-9]+)/sessions",
-    athletes_api.AthleteSessionViewSet,
+    sessions.AthleteSessionViewSet,
     basename="athlete-session",
 )
 router.register(
     r"athletes/(?P<athlete_pk>[0-9]+)/pain-scores",
-    athletes_api.PainScoreViewSet,
+    pain_scores.PainScoreViewSet,
     basename="athlete-pain-score",
 )
 router.register(
@@ -34,11 +34,11 @@ router.register(
 )
 router.register(
     r"athletes/(?P<athlete_pk>[0-9]+)/device-links",
-    athletes_api.AthleteDeviceLinkViewSet,
+    device_links.AthleteDeviceLinkViewSet,
     basename="athlete-device-link",
 )
-router.register("sessions", athletes_api.SessionViewSet, basename="session")
-router.register("device-links", athletes_api.DeviceLinkViewSet, basename="device-link")
+router.register("sessions", sessions.SessionViewSet, basename="session")
+router.register("device-links", device_links.DeviceLinkViewSet, basename="device-link")
 
 v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),

@@ -17,7 +17,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from progressions.rules import protocol  # pure Python: the API's enum names
+from itbrehab.settings_sections import api_schema_settings, logging_config
 
 env = environ.Env()
 
@@ -306,62 +306,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Logging ----------------------------------------------------------------------------
-# Console only; nothing here logs request bodies, so pain scores stay out. Phone-link,
-# password-reset and API tokens are redacted (SPEC §7: secrets stay out of logs): at the
-# source on django.request ("Not Found: /m/link/<token>/" for an unknown link, "Gone: …" for
-# a revoked one) and django.server (runserver's request lines), so every handler and
-# caplog see the clean record; and again on each handler, for any other logger.
+# Console only, secrets redacted (SPEC §7): see ``itbrehab.settings_sections.logging_config``.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {
-        "redact_secrets": {"()": "itbrehab.logs.RedactSecrets"},
-        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
-    },
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        "django.server": {
-            "()": "django.utils.log.ServerFormatter",
-            "format": "[{server_time}] {message}",
-            "style": "{",
-        },
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact_secrets"],
-        },
-        # As Django's defaults, with the redaction: runserver's lines (development only)
-        # and error reports to ADMINS (none unless set; built by the reporter below).
-        "django.server": {
-            "class": "logging.StreamHandler",
-            "formatter": "django.server",
-            "filters": ["redact_secrets"],
-        },
-        "mail_admins": {
-            "level": "ERROR",
-            "class": "django.utils.log.AdminEmailHandler",
-            "filters": ["redact_secrets", "require_debug_false"],
-        },
-    },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        # Replaces Django's unfiltered default handlers; the root's console prints it all.
-        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
-        "django.request": {"filters": ["redact_secrets"]},
-        "django.server": {
-            "handlers": ["django.server"],
-            "filters": ["redact_secrets"],
-            "level": "INFO",
-            "propagate": False,
-        },
-        "django.db.backends": {"level": "WARNING"},
-        # django-axes logs every login at INFO; keep failures (WARNING) only.
-        "axes": {"level": "WARNING"},
-    },
-}
+LOGGING = logging_config(LOG_LEVEL)
 # Error reports (the ADMINS email, DEBUG pages) hide the token in the path, the Referer
 # and frame variables, and the Authorization header.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "itbrehab.logs.RedactingExceptionReporterFilter"
@@ -416,35 +363,4 @@ REST_KNOX = {
     # At most this many live tokens per user (SPEC §7): the next login answers 403.
     "TOKEN_LIMIT_PER_USER": 10,
 }
-SPECTACULAR_SETTINGS = {
-    "TITLE": "ITB Rehab API",
-    "DESCRIPTION": (
-        "Gated return to running after IT band pain. Get a token from "
-        "`POST /api/v1/auth/token/`, then send `Authorization: Token <token>`. A therapist "
-        "sees only their own clinic's data: another clinic's object answers 404."
-    ),
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "COMPONENT_SPLIT_REQUEST": True,
-    # One named enum per vocabulary, however many fields use it.
-    "ENUM_NAME_OVERRIDES": {
-        f"{vocabulary.__name__}Enum": vocabulary.choices()
-        for vocabulary in (
-            protocol.StageCode,
-            protocol.Recommendation,
-            protocol.Activity,
-            protocol.Terrain,
-            protocol.Surface,
-            protocol.Intensity,
-            protocol.SessionVariable,
-            protocol.RedFlagCode,
-            protocol.CriterionCode,
-            protocol.WarningCode,
-        )
-    },
-    # Swagger UI served from the bundled sidecar: /api/docs/ makes no outside request.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-}
+SPECTACULAR_SETTINGS = api_schema_settings()

@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from athletes.api import AthleteScopedMixin
 from itbrehab.api_errors import READ_ERRORS, WRITE_ERRORS
+from itbrehab.api_scope import AthleteScopedMixin
 from progressions import services
 from progressions.models import StageChange, StageReview
 from progressions.rules import AthleteSettings, describe_gate
@@ -194,10 +194,6 @@ class StageChangeViewSet(
             "-effective_date", "-id"
         )
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        self.get_athlete()  # another clinic's athlete answers 404 before the body is judged
-        return super().create(request, *args, **kwargs)
-
     def perform_create(self, serializer: StageChangeSerializer) -> None:
         serializer.instance = services.stage_change_create(
             athlete=self.get_athlete(), changed_by=self.request.user, **serializer.validated_data
@@ -260,10 +256,6 @@ class StageReviewViewSet(
 
     def get_queryset(self) -> QuerySet[StageReview]:
         return StageReview.objects.filter(athlete=self.get_athlete()).order_by("-week_start")
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        self.get_athlete()  # another clinic's athlete answers 404 before the body is judged
-        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer: StageReviewSerializer) -> None:
         try:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 
-from django.db.models import F, Q, Value, Window
+from django.db.models import F, Value, Window
 from django.db.models.functions import Least, RowNumber
 
 from athletes.models import RUNNING_TYPES, Athlete, PainScore, SessionLog
+from athletes.session_checks import session_record
 from progressions.rules import (
     AthleteSettings,
     PainScoreRecord,
@@ -26,46 +26,7 @@ from progressions.rules import (
     SuggestedSession,
     evaluate,
 )
-from progressions.rules.protocol import (
-    GATE_WINDOW_DAYS,
-    Activity,
-    Intensity,
-    StageCode,
-    Surface,
-    Terrain,
-)
-
-
-def session_record(session: SessionLog) -> SessionRecord:
-    """Return the engine's frozen view of a stored session.
-
-    The pk is the recording order; ``created_at`` the recording time, which decides
-    whether a session dated on the day of a stage change counts (recorded after it).
-    """
-    return SessionRecord(
-        id=session.pk,
-        date=session.date,
-        recorded_seq=session.pk,
-        activity=Activity(session.activity),
-        terrain=Terrain(session.terrain) if session.terrain else None,
-        surface=Surface(session.surface) if session.surface else None,
-        incline_percent=(
-            Decimal(session.incline_percent) if session.incline_percent is not None else None
-        ),
-        duration_min=session.duration_min,
-        distance_km=Decimal(session.distance_km) if session.distance_km is not None else None,
-        run_interval_sec=session.run_interval_sec,
-        walk_interval_sec=session.walk_interval_sec,
-        repeats=session.repeats,
-        intensity=Intensity(session.intensity) if session.intensity else None,
-        cadence_spm=session.cadence_spm,
-        pain_before=session.pain_before,
-        pain_during=session.pain_during,
-        pain_after=session.pain_after,
-        pain_next_morning=session.pain_next_morning,
-        stopped_early=session.stopped_early,
-        recorded_at=session.created_at,
-    )
+from progressions.rules.protocol import GATE_WINDOW_DAYS, StageCode
 
 
 def athlete_settings(athlete: Athlete) -> AthleteSettings:
@@ -164,23 +125,3 @@ def athlete_progression(athlete: Athlete, *, today: dt.date | None = None) -> Pr
     """Return the athlete's progression on ``today`` (default: the clinic's today)."""
     today = today or athlete.clinic.today()
     return progressions_for_athletes([athlete], today=today)[athlete.pk]
-
-
-def previous_running_session(session: SessionLog) -> SessionLog | None:
-    """Return the athlete's running-type session recorded just before ``session``."""
-    return (
-        SessionLog.objects.filter(athlete_id=session.athlete_id, activity__in=RUNNING_TYPES)
-        .filter(Q(date__lt=session.date) | Q(date=session.date, id__lt=session.pk))
-        .order_by("-date", "-id")
-        .first()
-    )
-
-
-def next_running_session(session: SessionLog) -> SessionLog | None:
-    """Return the athlete's running-type session recorded just after ``session``."""
-    return (
-        SessionLog.objects.filter(athlete_id=session.athlete_id, activity__in=RUNNING_TYPES)
-        .filter(Q(date__gt=session.date) | Q(date=session.date, id__gt=session.pk))
-        .order_by("date", "id")
-        .first()
-    )

@@ -1,4 +1,4 @@
-"""Writes for progression: stage changes, weekly reviews, one-variable bookkeeping.
+"""Writes for progression: stage changes and weekly reviews.
 
 The dashboard, the API and the weekly email all go through these functions, so every
 path enforces the same rules. Each raises ``ValidationError`` keyed by the input field
@@ -13,10 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from athletes.models import Athlete, AthleteStatus, SessionLog
+from athletes.models import Athlete, AthleteStatus
 from itbrehab.accounts.models import User
 from progressions.models import StageChange, StageReview
-from progressions.rules import changed_variables, session_warnings
 from progressions.rules.protocol import (
     DEFAULT_LADDER,
     Recommendation,
@@ -24,12 +23,7 @@ from progressions.rules.protocol import (
     next_stage_in,
     stage_definition,
 )
-from progressions.selectors import (
-    athlete_progression,
-    next_running_session,
-    previous_running_session,
-    session_record,
-)
+from progressions.selectors import athlete_progression
 
 STAGE_UNKNOWN = "Unknown stage: use one of {codes}."
 STAGE_SKIPS = "Advance one stage at a time: the next stage is {next}."
@@ -221,46 +215,3 @@ def stage_review_decide(
     review.full_clean()
     review.save()
     return review
-
-
-def session_variables_refresh(session: SessionLog) -> None:
-    """Store the session's changed variables and warnings against the one before it."""
-    _store_variables(session, previous_running_session(session))
-
-
-def _store_variables(session: SessionLog, before: SessionLog | None) -> bool:
-    """Store the session's changed variables and warnings against ``before``; True if new."""
-    current = session_record(session)
-    previous = session_record(before) if before is not None else None
-    changed = [str(v) for v in changed_variables(previous, current)]
-    warnings = [w.as_dict() for w in session_warnings(previous, current)]
-    if (changed, warnings) == (session.changed_variables, session.warnings):
-        return False
-    session.changed_variables = changed
-    session.warnings = warnings
-    SessionLog.objects.filter(pk=session.pk).update(changed_variables=changed, warnings=warnings)
-    return True
-
-
-def athlete_session_variables_refresh(*, athlete: Athlete) -> int:
-    """Recompute every stored one-variable check of the athlete; return how many changed.
-
-    For after the rules change (``manage.py refresh_session_variables``): the checks are
-    stored with each session when it is written, so older rows keep the old rules' answer
-    until refreshed. Reads the athlete's sessions once, in recording order.
-    """
-    updated = 0
-    previous_running: SessionLog | None = None
-    for session in SessionLog.objects.filter(athlete=athlete).order_by("date", "id"):
-        updated += _store_variables(session, previous_running if session.is_running_type else None)
-        if session.is_running_type:
-            previous_running = session
-    return updated
-
-
-def session_neighbours_refresh(session: SessionLog) -> None:
-    """Refresh ``session`` and the running-type session after it (whose 'previous' it is)."""
-    session_variables_refresh(session)
-    following = next_running_session(session)
-    if following is not None:
-        session_variables_refresh(following)

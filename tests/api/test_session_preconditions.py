@@ -18,7 +18,7 @@ import pytest
 from django.db import connections
 from rest_framework.test import APIClient
 
-from athletes.api_preconditions import (
+from athletes.api.preconditions import (
     SESSION_IF_MATCH_FAILED,
     SESSION_PRECONDITION_REQUIRED,
     SESSION_VERSION_CONFLICT,
@@ -408,7 +408,7 @@ def test_a_session_deleted_while_the_request_runs_answers_404(
 ) -> None:
     # Another request deletes the session after this one loaded it: the write finds no
     # row to change, which is a 404, never a 500 or a resurrected row.
-    from athletes.api import SessionViewSet
+    from athletes.api.sessions import SessionViewSet
 
     load = SessionViewSet.get_object
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
-from athletes.api import SOURCE_SET_BY_SERVER
+from athletes.api.sessions import SOURCE_SET_BY_SERVER
 from athletes.models import Athlete, SessionLog
 from itbrehab.accounts.models import User
 from tests.factories import AthleteFactory, SessionLogFactory

@@ -1,30 +1,17 @@
-"""Athletes, the sessions they log and their daily pain check-ins (SPEC §2).
-
-Every range and every required-when rule is stated twice from the same numbers: as a
-field validator or ``clean()`` message for people, and as a CHECK constraint so the
-database refuses invalid rows even from a bug or a bulk update.
-"""
+"""A logged session: what was done, how it felt, and its stored one-variable check."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import GreaterThanOrEqual
 
+from athletes.models.common import DATE_IN_FUTURE, NO_NUL
 from itbrehab.db import choices_check, range_check, range_validators
 from progressions.rules import protocol as p
-from progressions.rules.protocol import Activity, Intensity, StageCode, Surface, Terrain
+from progressions.rules.protocol import Activity, Intensity, Surface, Terrain
 
-NO_NUL = ProhibitNullCharactersValidator()
-
-ATHLETE_THERAPIST_OTHER_CLINIC = "The therapist must belong to the athlete's clinic."
-ATHLETE_NO_HARD_DELETE = "Athletes are never deleted: discharge them instead."
-DATE_IN_FUTURE = "The date cannot be in the future (clinic time)."
 TERRAIN_REQUIRED = "Terrain is required for walks, walk–runs and runs."
 PAIN_DURING_REQUIRED = "Pain during is required for walks, walk–runs and runs."
 INTERVALS_ONLY_WALK_RUN = "Run/walk intervals apply only to walk–run sessions."
@@ -33,147 +20,6 @@ INTERVALS_EXCEED_DURATION = "The intervals add up to more than the session's dur
 
 RUNNING_TYPES = sorted(a.value for a in p.RUNNING_TYPE_ACTIVITIES)
 INTERVAL_FIELDS = ("run_interval_sec", "walk_interval_sec", "repeats")
-
-phone_validator = RegexValidator(
-    r"^\+?[0-9 ()\-.]{6,24}$",
-    message="Enter a phone number: digits, spaces and + ( ) - only.",
-)
-
-
-class Side(models.TextChoices):
-    LEFT = "left", "Left"
-    RIGHT = "right", "Right"
-    BOTH = "both", "Both"
-
-
-class DistanceUnit(models.TextChoices):
-    KM = "km", "Kilometres"
-    MI = "mi", "Miles"
-
-
-class AthleteStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    DISCHARGED = "discharged", "Discharged"
-
-
-class AthleteQuerySet(models.QuerySet["Athlete"]):
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise models.ProtectedError(ATHLETE_NO_HARD_DELETE, set(self))
-
-    def active(self) -> AthleteQuerySet:
-        return self.filter(status=AthleteStatus.ACTIVE)
-
-
-class Athlete(models.Model):
-    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="athletes")
-    therapist = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="athletes"
-    )
-    first_name = models.CharField(max_length=100, validators=[NO_NUL])
-    last_name = models.CharField(max_length=100, validators=[NO_NUL])
-    email = models.EmailField(blank=True, validators=[NO_NUL])
-    phone = models.CharField(max_length=32, blank=True, validators=[NO_NUL, phone_validator])
-    affected_side = models.CharField(max_length=5, choices=Side.choices)
-    # The step rate the athlete runs at by habit; the target is 5% above it.
-    preferred_cadence_spm = models.PositiveSmallIntegerField(
-        null=True,
-        blank=True,
-        validators=range_validators(p.PREFERRED_CADENCE_MIN, p.PREFERRED_CADENCE_MAX),
-    )
-    # Heiderscheit 2011: +5% over preferred unloads the knee. Follows the preferred rate
-    # until the PT sets it by hand (target_cadence_is_manual), then stays.
-    target_cadence_spm = models.PositiveSmallIntegerField(
-        null=True,
-        blank=True,
-        validators=range_validators(p.TARGET_CADENCE_MIN, p.TARGET_CADENCE_MAX),
-    )
-    target_cadence_is_manual = models.BooleanField(default=False)
-    # Minutes of uphill walking tolerated before uphill jogging may start (30–45).
-    walk_gate_minutes = models.PositiveSmallIntegerField(
-        default=p.WALK_GATE_MINUTES_DEFAULT,
-        validators=range_validators(p.WALK_GATE_MINUTES_MIN, p.WALK_GATE_MINUTES_MAX),
-    )
-    # Highest pain (0–10) during, after and next morning that still counts as tolerated.
-    gate_pain_max = models.PositiveSmallIntegerField(
-        default=p.GATE_PAIN_MAX_DEFAULT,
-        validators=range_validators(p.GATE_PAIN_MAX_MIN, p.GATE_PAIN_MAX_MAX),
-    )
-    distance_unit = models.CharField(
-        max_length=2, choices=DistanceUnit.choices, default=DistanceUnit.KM
-    )
-    status = models.CharField(
-        max_length=10, choices=AthleteStatus.choices, default=AthleteStatus.ACTIVE
-    )
-    # Changed only through stage changes (a PT's decision), never edited directly; so are
-    # stage_started_on, stage_changed_at and stage_entry_session below.
-    stage = models.CharField(
-        max_length=20, choices=StageCode.choices(), default=p.FIRST_STAGE.value
-    )
-    stage_started_on = models.DateField()
-    # When the last stage change was recorded (null: never changed). A session or check-in
-    # dated on ``stage_started_on`` counts only when recorded after this moment (SPEC §1).
-    stage_changed_at = models.DateTimeField(null=True, blank=True)
-    # The first session the last change offered for this stage (``SuggestedSession``
-    # ``as_dict()``): what the stage starts with before anything is logged. Null after a
-    # move back, a restart, an advance without an ``advance`` recommendation, or no change.
-    stage_entry_session = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = AthleteQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["last_name", "first_name", "id"]
-        indexes = [models.Index(fields=["clinic", "status"])]
-        constraints = [
-            choices_check("athlete", "affected_side", Side.choices),
-            choices_check("athlete", "distance_unit", DistanceUnit.choices),
-            choices_check("athlete", "status", AthleteStatus.choices),
-            choices_check("athlete", "stage", StageCode.choices()),
-            range_check(
-                "athlete",
-                "preferred_cadence_spm",
-                p.PREFERRED_CADENCE_MIN,
-                p.PREFERRED_CADENCE_MAX,
-                nullable=True,
-            ),
-            range_check(
-                "athlete",
-                "target_cadence_spm",
-                p.TARGET_CADENCE_MIN,
-                p.TARGET_CADENCE_MAX,
-                nullable=True,
-            ),
-            range_check(
-                "athlete", "walk_gate_minutes", p.WALK_GATE_MINUTES_MIN, p.WALK_GATE_MINUTES_MAX
-            ),
-            range_check("athlete", "gate_pain_max", p.GATE_PAIN_MAX_MIN, p.GATE_PAIN_MAX_MAX),
-        ]
-
-    def __str__(self) -> str:
-        return self.full_name
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise models.ProtectedError(ATHLETE_NO_HARD_DELETE, {self})
-
-    def clean(self) -> None:
-        super().clean()
-        if not self.target_cadence_is_manual:
-            self.target_cadence_spm = (
-                p.default_target_cadence(self.preferred_cadence_spm)
-                if self.preferred_cadence_spm is not None
-                else None
-            )
-        if (
-            self.clinic_id is not None
-            and self.therapist_id is not None
-            and self.therapist.clinic_id != self.clinic_id
-        ):
-            raise ValidationError({"therapist": ATHLETE_THERAPIST_OTHER_CLINIC})
 
 
 class SessionSource(models.TextChoices):
@@ -192,7 +38,9 @@ def _required_when_running(field: str, message: str) -> models.CheckConstraint:
 
 
 class SessionLog(models.Model):
-    athlete = models.ForeignKey(Athlete, on_delete=models.PROTECT, related_name="sessions")
+    athlete = models.ForeignKey(
+        "athletes.Athlete", on_delete=models.PROTECT, related_name="sessions"
+    )
     # Dated in the clinic's time zone; never in the future.
     date = models.DateField()
     activity = models.CharField(max_length=20, choices=Activity.choices())
@@ -407,76 +255,3 @@ SESSION_INPUT_FIELDS = (
     "stopped_early",
     "notes",
 )
-
-
-class PainContext(models.TextChoices):
-    MORNING = "morning", "Morning"
-    REST = "rest", "At rest"
-    OTHER = "other", "Other"
-
-
-class PainScore(models.Model):
-    """A daily pain check-in outside a session (counts toward the week-to-week trend)."""
-
-    athlete = models.ForeignKey(Athlete, on_delete=models.PROTECT, related_name="pain_scores")
-    date = models.DateField()
-    score = models.PositiveSmallIntegerField(validators=range_validators(p.PAIN_MIN, p.PAIN_MAX))
-    context = models.CharField(
-        max_length=10, choices=PainContext.choices, default=PainContext.OTHER
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["athlete", "date"])]
-        constraints = [
-            range_check("painscore", "score", p.PAIN_MIN, p.PAIN_MAX),
-            choices_check("painscore", "context", PainContext.choices),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.date} pain {self.score}/10 ({self.context})"
-
-    def clean(self) -> None:
-        super().clean()
-        if self.athlete_id is not None and self.date and self.date > self.athlete.clinic.today():
-            raise ValidationError({"date": DATE_IN_FUTURE})
-
-
-DEVICE_LINK_DAYS_DEFAULT = 60
-
-
-class DeviceLink(models.Model):
-    """A passwordless phone link for one athlete: only a hash of its token is stored.
-
-    Opening the link signs that phone in to the athlete's pages until the link expires
-    or the PT revokes it; revoking also ends phones already signed in with it.
-    """
-
-    athlete = models.ForeignKey(Athlete, on_delete=models.PROTECT, related_name="device_links")
-    # SHA-256 of the secret in the URL: a database leak reveals no usable link.
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="device_links_made"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_opened_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(expires_at__gt=F("created_at")),
-                name="devicelink_expires_after_creation",
-                violation_error_message="A link must expire after it is created.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Phone link for {self.athlete} (until {self.expires_at:%Y-%m-%d})"
-
-    def is_usable(self, now: dt.datetime) -> bool:
-        """Return whether the link still opens: not revoked and not expired."""
-        return self.revoked_at is None and now < self.expires_at

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from athletes.models import Athlete
-from progressions.services import athlete_session_variables_refresh
+from athletes.session_checks import athlete_session_variables_refresh
 
 
 class Command(BaseCommand):

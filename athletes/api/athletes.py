@@ -1,0 +1,200 @@
+"""REST API for athletes: list, read, create and change them (no delete: discharge).
+
+The list and each answer carry the engine's recommendation, computed for the whole page
+in a fixed number of queries; every queryset goes through the clinic-scoped selectors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from athletes import services
+from athletes.models import Athlete
+from athletes.selectors import athletes_for_user
+from itbrehab.accounts.models import User
+from itbrehab.api_errors import FILTER_ERRORS, READ_ERRORS, WRITE_ERRORS, errors
+from progressions.rules.protocol import (
+    TARGET_CADENCE_MAX,
+    TARGET_CADENCE_MIN,
+    Recommendation,
+    StageCode,
+)
+from progressions.selectors import progressions_for_athletes
+
+
+class ClinicTherapistField(serializers.PrimaryKeyRelatedField):
+    """A therapist id, accepted only from the requester's own clinic."""
+
+    def get_queryset(self) -> QuerySet[User]:
+        request = self.context.get("request")
+        if request is None or not request.user.is_authenticated:
+            return User.objects.none()
+        return User.objects.filter(clinic_id=request.user.clinic_id, is_active=True)
+
+    def to_internal_value(self, data: Any) -> User:
+        # A whole number only: the database would read 1.5 or true as therapist 1.
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class AthleteSerializer(serializers.ModelSerializer):
+    therapist = ClinicTherapistField(
+        required=False, help_text="Therapist id (same clinic). Defaults to the requester."
+    )
+    stage = serializers.ChoiceField(
+        choices=StageCode.choices(),
+        required=False,
+        help_text="Set on create for an athlete arriving mid-protocol (default uphill_walk); "
+        "afterwards it changes only through stage changes.",
+    )
+    stage_started_on = serializers.DateField(
+        required=False, help_text="Day the current stage began (default: today, clinic time)."
+    )
+    target_cadence_spm = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=TARGET_CADENCE_MIN,
+        max_value=TARGET_CADENCE_MAX,
+        help_text="Set by hand to fix it; null to follow 1.05 × preferred again.",
+    )
+    recommendation = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Athlete
+        fields = [
+            "id",
+            "clinic",
+            "therapist",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "affected_side",
+            "preferred_cadence_spm",
+            "target_cadence_spm",
+            "target_cadence_is_manual",
+            "walk_gate_minutes",
+            "gate_pain_max",
+            "distance_unit",
+            "status",
+            "stage",
+            "stage_started_on",
+            "recommendation",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["clinic", "target_cadence_is_manual", "created_at", "updated_at"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Recommendation.choices()))
+    def get_recommendation(self, athlete: Athlete) -> str:
+        return str(self.context["progressions"][athlete.pk].recommendation)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An object id: a whole number the database can hold (anything else is a 400)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
+
+
+class AthleteFilter(django_filters.FilterSet):
+    stage = django_filters.ChoiceFilter(choices=StageCode.choices())
+    status = django_filters.ChoiceFilter(choices=Athlete._meta.get_field("status").choices)
+    therapist = extend_schema_field(OpenApiTypes.INT)(IdFilter(field_name="therapist_id"))
+    search = django_filters.CharFilter(method="filter_search", label="Name contains")
+    recommendation = django_filters.ChoiceFilter(
+        choices=Recommendation.choices(), method="filter_recommendation"
+    )
+
+    class Meta:
+        model = Athlete
+        fields = ["stage", "status", "therapist"]
+
+    def filter_search(self, queryset: QuerySet[Athlete], name: str, value: str) -> QuerySet:
+        for word in value.split():
+            queryset = queryset.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+        return queryset
+
+    def filter_recommendation(self, queryset: QuerySet[Athlete], name: str, value: str):
+        # The recommendation is computed, not stored: evaluate the clinic's matching
+        # athletes in one batch (a fixed number of queries) and keep those that match.
+        athletes = list(queryset.select_related("clinic"))
+        if not athletes:
+            return queryset.none()
+        progressions = progressions_for_athletes(athletes, today=athletes[0].clinic.today())
+        return queryset.filter(
+            pk__in=[pk for pk, p in progressions.items() if p.recommendation == value]
+        )
+
+
+@extend_schema(tags=["athletes"])
+@extend_schema_view(
+    list=extend_schema(responses={200: AthleteSerializer, **FILTER_ERRORS}),
+    retrieve=extend_schema(responses={200: AthleteSerializer, **READ_ERRORS}),
+    partial_update=extend_schema(responses={200: AthleteSerializer, **WRITE_ERRORS}),
+)
+class AthleteViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Athletes of the requester's clinic. No DELETE: discharge with ``status``."""
+
+    serializer_class = AthleteSerializer
+    filterset_class = AthleteFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Athlete]:
+        return athletes_for_user(self.request.user).order_by("last_name", "first_name", "id")
+
+    def _progressions(self, athletes: list[Athlete]) -> dict[int, Any]:
+        if not athletes:
+            return {}
+        return progressions_for_athletes(athletes, today=self.request.user.clinic.today())
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        context = {**self.get_serializer_context(), "progressions": self._progressions(page)}
+        return self.get_paginated_response(AthleteSerializer(page, many=True, context=context).data)
+
+    def _respond(self, athlete: Athlete, code: int = status.HTTP_200_OK) -> Response:
+        context = {**self.get_serializer_context(), "progressions": self._progressions([athlete])}
+        return Response(AthleteSerializer(athlete, context=context).data, status=code)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._respond(self.get_object())
+
+    @extend_schema(responses={201: AthleteSerializer, **errors(400, 401, 403, 415, 429)})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        therapist = data.pop("therapist", request.user)
+        athlete = services.athlete_create(therapist=therapist, **data)
+        return self._respond(athlete, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        athlete = self.get_object()
+        serializer = self.get_serializer(athlete, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.athlete_update(athlete=athlete, **serializer.validated_data)
+        return self._respond(athlete)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not kwargs.get("partial"):
+            return self.http_method_not_allowed(request)
+        return super().update(request, *args, **kwargs)
