@@ -39,12 +39,6 @@ WALK = {
 }
 
 
-@pytest.fixture
-def now(time_machine: Any) -> dt.date:
-    time_machine.move_to(dt.datetime(2026, 3, 4, 12, 0, tzinfo=dt.UTC), tick=False)
-    return TODAY
-
-
 def client_for(user: User) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user)[1]}")

@@ -6,7 +6,6 @@ a decision this week is overdue, and one with a decision is reviewed.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -18,20 +17,13 @@ from athletes.models import Athlete, SessionLog
 from itbrehab.accounts.models import User
 from progressions.services import stage_review_decide
 from tests.factories import AthleteFactory, PainScoreFactory, SessionLogFactory
+from tests.support.clock import days_ago
 
-TODAY = dt.date(2026, 3, 11)  # a Wednesday
-NOON = dt.datetime(2026, 3, 11, 12, 0, tzinfo=dt.UTC)  # London is on GMT in March
 DASHBOARD = "/dashboard/"
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "athlete-table"}
 
 
-@pytest.fixture(autouse=True)
-def _wednesday(time_machine: Any) -> None:
-    time_machine.move_to(NOON, tick=False)
-
-
-def days_ago(days: int) -> dt.date:
-    return TODAY - dt.timedelta(days=days)
+pytestmark = pytest.mark.usefixtures("wednesday")
 
 
 def make_athlete(therapist: User, name: str, *, stage_days: int = 20, **fields: Any) -> Athlete:
@@ -80,12 +72,6 @@ def get(client: Client, query: str = "", **headers: str) -> str:
 
 
 @pytest.fixture
-def pt_client(client: Client, therapist: User) -> Client:
-    client.force_login(therapist)
-    return client
-
-
-@pytest.fixture
 def urgency_four(therapist: User, colleague: User) -> dict[str, Athlete]:
     """One athlete per urgency level, named so that alphabetical order is the reverse."""
     back_off = make_athlete(colleague, "Will Wright")
@@ -110,14 +96,14 @@ def test_anonymous_visitors_are_sent_to_log_in(client: Client, db: None) -> None
 
 
 def test_the_clinics_active_athletes_are_listed_with_colleagues_and_never_outsiders(
-    pt_client: Client, therapist: User, colleague: User, outsider: User
+    pt: Client, therapist: User, colleague: User, outsider: User
 ) -> None:
     make_athlete(therapist, "Sam Okafor")
     make_athlete(colleague, "Lena Fischer")
     make_athlete(therapist, "Emma Gone", status="discharged")
     make_athlete(outsider, "Otto Elsewhere")
 
-    html = get(pt_client)
+    html = get(pt)
 
     assert sorted(names_in_order(html)) == ["Lena Fischer", "Sam Okafor"]
     assert "Otto Elsewhere" not in html
@@ -125,38 +111,38 @@ def test_the_clinics_active_athletes_are_listed_with_colleagues_and_never_outsid
 
 
 def test_discharged_athletes_are_listed_only_on_the_discharged_tab(
-    pt_client: Client, therapist: User, outsider: User
+    pt: Client, therapist: User, outsider: User
 ) -> None:
     make_athlete(therapist, "Sam Okafor")
     make_athlete(therapist, "Emma Gone", status="discharged")
     make_athlete(outsider, "Otto Gone", status="discharged")
 
-    html = get(pt_client, "?tab=discharged")
+    html = get(pt, "?tab=discharged")
 
     assert names_in_order(html) == ["Emma Gone"]
     assert 'href="/dashboard/?tab=discharged" aria-current="page"' in html
 
 
-def test_a_discharged_athlete_is_not_shown_as_overdue(pt_client: Client, therapist: User) -> None:
+def test_a_discharged_athlete_is_not_shown_as_overdue(pt: Client, therapist: User) -> None:
     make_hold(make_athlete(therapist, "Emma Gone", status="discharged"))
 
-    row = row_of(get(pt_client, "?tab=discharged"), "Emma Gone")
+    row = row_of(get(pt, "?tab=discharged"), "Emma Gone")
 
     assert "Discharged: no review" in row
     assert "Overdue" not in row
 
 
-def test_a_therapist_without_athletes_sees_an_empty_state(pt_client: Client) -> None:
-    assert "No active athletes yet." in get(pt_client)
+def test_a_therapist_without_athletes_sees_an_empty_state(pt: Client) -> None:
+    assert "No active athletes yet." in get(pt)
 
 
 # --- Order -----------------------------------------------------------------------------
 
 
 def test_the_default_order_is_back_off_then_advance_then_overdue_then_the_rest(
-    pt_client: Client, urgency_four: dict[str, Athlete]
+    pt: Client, urgency_four: dict[str, Athlete]
 ) -> None:
-    html = get(pt_client)
+    html = get(pt)
 
     assert names_in_order(html) == ["Will Wright", "Vic Vance", "Uma Underwood", "Abe Abbott"]
     assert 'class="urgency-back_off"' in row_of(html, "Will Wright")
@@ -164,18 +150,18 @@ def test_the_default_order_is_back_off_then_advance_then_overdue_then_the_rest(
 
 
 def test_a_reviewed_back_off_athlete_still_comes_first(
-    pt_client: Client, therapist: User, urgency_four: dict[str, Athlete]
+    pt: Client, therapist: User, urgency_four: dict[str, Athlete]
 ) -> None:
     stage_review_decide(athlete=urgency_four["back_off"], decision="hold", reviewed_by=therapist)
 
-    assert names_in_order(get(pt_client))[0] == "Will Wright"
+    assert names_in_order(get(pt))[0] == "Will Wright"
 
 
-def test_athletes_of_equal_urgency_are_in_name_order(pt_client: Client, therapist: User) -> None:
+def test_athletes_of_equal_urgency_are_in_name_order(pt: Client, therapist: User) -> None:
     for name in ("Cara Zimmer", "Ben Young", "Ada Young"):
         make_back_off(make_athlete(therapist, name))
 
-    assert names_in_order(get(pt_client)) == ["Ada Young", "Ben Young", "Cara Zimmer"]
+    assert names_in_order(get(pt)) == ["Ada Young", "Ben Young", "Cara Zimmer"]
 
 
 @pytest.mark.parametrize(
@@ -192,7 +178,7 @@ def test_athletes_of_equal_urgency_are_in_name_order(pt_client: Client, therapis
     ],
 )
 def test_sort_links_reorder_the_table(
-    pt_client: Client, urgency_four: dict[str, Athlete], sort: str, expected: list[str]
+    pt: Client, urgency_four: dict[str, Athlete], sort: str, expected: list[str]
 ) -> None:
     Athlete.objects.filter(pk=urgency_four["overdue"].pk).update(stage_started_on=days_ago(40))
     Athlete.objects.filter(pk=urgency_four["rest"].pk).update(
@@ -200,14 +186,14 @@ def test_sort_links_reorder_the_table(
     )
     Athlete.objects.filter(pk=urgency_four["advance"].pk).update(stage_started_on=days_ago(5))
 
-    html = get(pt_client, f"?sort={sort}")
+    html = get(pt, f"?sort={sort}")
 
     assert names_in_order(html) == expected
     assert f'<input type="hidden" name="sort" value="{sort}">' in html
 
 
-def test_sort_links_keep_the_filters(pt_client: Client, urgency_four: dict[str, Athlete]) -> None:
-    html = get(pt_client, "?q=v&stage=uphill_walk&recommendation=advance")
+def test_sort_links_keep_the_filters(pt: Client, urgency_four: dict[str, Athlete]) -> None:
+    html = get(pt, "?q=v&stage=uphill_walk&recommendation=advance")
 
     assert 'href="?sort=name&amp;q=v&amp;stage=uphill_walk&amp;recommendation=advance"' in html, (
         "the Athlete column's sort link"
@@ -215,10 +201,10 @@ def test_sort_links_keep_the_filters(pt_client: Client, urgency_four: dict[str, 
     assert 'href="?sort=days&amp;q=v&amp;stage=uphill_walk&amp;recommendation=advance"' in html
 
 
-def test_sort_links_stay_on_the_discharged_tab(pt_client: Client, therapist: User) -> None:
+def test_sort_links_stay_on_the_discharged_tab(pt: Client, therapist: User) -> None:
     make_athlete(therapist, "Emma Gone", status="discharged")
 
-    html = get(pt_client, "?tab=discharged")
+    html = get(pt, "?tab=discharged")
 
     assert 'href="?sort=name&amp;q=&amp;stage=&amp;recommendation=&amp;tab=discharged"' in html
 
@@ -227,7 +213,7 @@ def test_sort_links_stay_on_the_discharged_tab(pt_client: Client, therapist: Use
 
 
 def test_a_row_shows_stage_step_days_last_session_pain_badge_flags_and_review(
-    pt_client: Client, therapist: User
+    pt: Client, therapist: User
 ) -> None:
     athlete = make_athlete(therapist, "Aisha Bello", stage="flat_run", stage_days=12)
     SessionLogFactory(
@@ -252,7 +238,7 @@ def test_a_row_shows_stage_step_days_last_session_pain_badge_flags_and_review(
         pain_next_morning=2,
     )
 
-    row = row_of(get(pt_client), "Aisha Bello")
+    row = row_of(get(pt), "Aisha Bello")
 
     assert "Flat running" in row
     assert '<span class="step">3/6</span>' in row
@@ -273,14 +259,14 @@ def test_a_row_shows_stage_step_days_last_session_pain_badge_flags_and_review(
     [(make_back_off, "Back off"), (make_advance, "Ready to advance"), (make_hold, "Hold")],
 )
 def test_each_recommendation_badge_carries_its_word(
-    pt_client: Client, therapist: User, make: Any, word: str
+    pt: Client, therapist: User, make: Any, word: str
 ) -> None:
     make(make_athlete(therapist, "Sam Okafor"))
 
-    assert re.search(rf'<span class="badge badge-\w+">{word}</span>', get(pt_client))
+    assert re.search(rf'<span class="badge badge-\w+">{word}</span>', get(pt))
 
 
-def test_every_red_flag_is_marked_with_its_meaning(pt_client: Client, therapist: User) -> None:
+def test_every_red_flag_is_marked_with_its_meaning(pt: Client, therapist: User) -> None:
     athlete = make_athlete(therapist, "Megan Clarke")
     # The knee at rest, the week before: calm (mean 0.5); this week: 5 the morning after
     # the session and 6 at rest yesterday (mean 5.5), so rising, and rest pain above 5.
@@ -297,17 +283,17 @@ def test_every_red_flag_is_marked_with_its_meaning(pt_client: Client, therapist:
         stopped_early=True,
     )
 
-    row = row_of(get(pt_client), "Megan Clarke")
+    row = row_of(get(pt), "Megan Clarke")
 
     labels = ("Pain &gt; 5", "Not settled", "Rest pain &gt; 5", "Pain rising", "Stopped early")
     for label in labels:
         assert re.search(rf'role="note" aria-label="{label}: [^"]+">{label}<', row), label
 
 
-def test_an_athlete_without_sessions_shows_none_yet(pt_client: Client, therapist: User) -> None:
+def test_an_athlete_without_sessions_shows_none_yet(pt: Client, therapist: User) -> None:
     make_athlete(therapist, "Sam Okafor")
 
-    row = row_of(get(pt_client), "Sam Okafor")
+    row = row_of(get(pt), "Sam Okafor")
 
     assert "none yet" in row
     assert '<span class="muted">none</span>' in row  # no red flags
@@ -323,20 +309,20 @@ def test_an_athlete_without_sessions_shows_none_yet(pt_client: Client, therapist
     ],
 )
 def test_the_review_column_says_overdue_due_today_or_when(
-    pt_client: Client, therapist: User, review_weekday: int, expected: str
+    pt: Client, therapist: User, review_weekday: int, expected: str
 ) -> None:
     therapist.clinic.review_weekday = review_weekday
     therapist.clinic.save()
     make_hold(make_athlete(therapist, "Sam Okafor"))
 
-    assert expected in row_of(get(pt_client), "Sam Okafor")
+    assert expected in row_of(get(pt), "Sam Okafor")
 
 
-def test_a_decided_review_reads_reviewed(pt_client: Client, therapist: User) -> None:
+def test_a_decided_review_reads_reviewed(pt: Client, therapist: User) -> None:
     athlete = make_athlete(therapist, "Sam Okafor")
     stage_review_decide(athlete=athlete, decision="hold", reviewed_by=therapist)
 
-    row = row_of(get(pt_client), "Sam Okafor")
+    row = row_of(get(pt), "Sam Okafor")
 
     assert 'class="review review-reviewed"' in row
     assert "Reviewed" in row
@@ -345,11 +331,11 @@ def test_a_decided_review_reads_reviewed(pt_client: Client, therapist: User) -> 
 # --- Filters ---------------------------------------------------------------------------
 
 
-def test_filter_by_stage(pt_client: Client, therapist: User) -> None:
+def test_filter_by_stage(pt: Client, therapist: User) -> None:
     make_athlete(therapist, "Sam Okafor", stage="flat_run")
     make_athlete(therapist, "Lena Fischer")
 
-    html = get(pt_client, "?stage=flat_run")
+    html = get(pt, "?stage=flat_run")
 
     assert names_in_order(html) == ["Sam Okafor"]
     assert '<option value="flat_run" selected>' in html
@@ -360,12 +346,12 @@ def test_filter_by_stage(pt_client: Client, therapist: User) -> None:
     [("back_off", ["Will Wright"]), ("advance", ["Vic Vance"]), ("hold", None)],
 )
 def test_filter_by_recommendation(
-    pt_client: Client,
+    pt: Client,
     urgency_four: dict[str, Athlete],
     recommendation: str,
     expected: list[str] | None,
 ) -> None:
-    html = get(pt_client, f"?recommendation={recommendation}")
+    html = get(pt, f"?recommendation={recommendation}")
 
     assert names_in_order(html) == (expected or ["Uma Underwood", "Abe Abbott"])
     assert f'<option value="{recommendation}" selected>' in html
@@ -373,20 +359,20 @@ def test_filter_by_recommendation(
 
 @pytest.mark.parametrize("text", ["okaf", "SAM", "sam oka", "  okafor  "])
 def test_filter_by_name_text_matches_first_or_last_name_in_any_case(
-    pt_client: Client, therapist: User, text: str
+    pt: Client, therapist: User, text: str
 ) -> None:
     make_athlete(therapist, "Sam Okafor")
     make_athlete(therapist, "Lena Fischer")
 
-    assert names_in_order(get(pt_client, f"?q={text}")) == ["Sam Okafor"]
+    assert names_in_order(get(pt, f"?q={text}")) == ["Sam Okafor"]
 
 
 def test_filters_combine_and_say_when_nothing_matches(
-    pt_client: Client, urgency_four: dict[str, Athlete]
+    pt: Client, urgency_four: dict[str, Athlete]
 ) -> None:
-    assert names_in_order(get(pt_client, "?q=vance&recommendation=advance")) == ["Vic Vance"]
+    assert names_in_order(get(pt, "?q=vance&recommendation=advance")) == ["Vic Vance"]
 
-    html = get(pt_client, "?q=vance&recommendation=back_off")
+    html = get(pt, "?q=vance&recommendation=back_off")
 
     assert names_in_order(html) == []
     assert "No athlete matches these filters." in html
@@ -405,9 +391,9 @@ def test_filters_combine_and_say_when_nothing_matches(
     ],
 )
 def test_junk_filter_values_are_ignored(
-    pt_client: Client, urgency_four: dict[str, Athlete], query: str
+    pt: Client, urgency_four: dict[str, Athlete], query: str
 ) -> None:
-    response = pt_client.get(DASHBOARD + query)
+    response = pt.get(DASHBOARD + query)
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -421,9 +407,9 @@ def test_junk_filter_values_are_ignored(
 
 
 def test_an_htmx_request_for_the_table_gets_only_the_table(
-    pt_client: Client, urgency_four: dict[str, Athlete]
+    pt: Client, urgency_four: dict[str, Athlete]
 ) -> None:
-    html = get(pt_client, "?recommendation=advance", **HTMX)
+    html = get(pt, "?recommendation=advance", **HTMX)
 
     assert html.lstrip().startswith('<div id="athlete-table"')
     assert "<html" not in html
@@ -432,25 +418,25 @@ def test_an_htmx_request_for_the_table_gets_only_the_table(
 
 
 def test_an_htmx_request_for_another_target_gets_the_whole_page(
-    pt_client: Client, urgency_four: dict[str, Athlete]
+    pt: Client, urgency_four: dict[str, Athlete]
 ) -> None:
-    html = get(pt_client, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="main")
+    html = get(pt, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="main")
 
     assert "<html" in html
 
 
-def test_the_page_and_the_fragment_are_cached_apart(pt_client: Client, therapist: User) -> None:
+def test_the_page_and_the_fragment_are_cached_apart(pt: Client, therapist: User) -> None:
     # Same URL, two bodies: a browser or proxy must not serve the fragment for Back.
-    response = pt_client.get(DASHBOARD, **HTMX)
+    response = pt.get(DASHBOARD, **HTMX)
 
     vary = {v.strip().lower() for v in response["Vary"].split(",")}
     assert {"hx-request", "hx-target"} <= vary
 
 
 def test_the_filter_form_updates_the_table_in_place_and_the_address(
-    pt_client: Client, therapist: User
+    pt: Client, therapist: User
 ) -> None:
-    html = get(pt_client)
+    html = get(pt)
 
     assert 'hx-get="/dashboard/"' in html
     assert 'hx-target="#athlete-table"' in html
@@ -459,8 +445,8 @@ def test_the_filter_form_updates_the_table_in_place_and_the_address(
     assert "htmx.min.js" in html
 
 
-def test_the_dashboard_refuses_writes(pt_client: Client) -> None:
-    assert pt_client.post(DASHBOARD).status_code == 405
+def test_the_dashboard_refuses_writes(pt: Client) -> None:
+    assert pt.post(DASHBOARD).status_code == 405
 
 
 # --- Query budget ----------------------------------------------------------------------
@@ -479,7 +465,7 @@ def _count_dashboard_queries(client: Client, django_assert_max_num_queries: Any)
 
 
 def test_the_query_count_does_not_grow_with_athletes(
-    pt_client: Client, therapist: User, django_assert_max_num_queries: Any
+    pt: Client, therapist: User, django_assert_max_num_queries: Any
 ) -> None:
     def add_athletes(count: int) -> None:
         for athlete in AthleteFactory.create_batch(count, therapist=therapist):
@@ -487,12 +473,12 @@ def test_the_query_count_does_not_grow_with_athletes(
             PainScoreFactory(athlete=athlete, date=days_ago(1))
 
     add_athletes(5)
-    with_5 = _count_dashboard_queries(pt_client, django_assert_max_num_queries)
+    with_5 = _count_dashboard_queries(pt, django_assert_max_num_queries)
     add_athletes(195)
-    with_200 = _count_dashboard_queries(pt_client, django_assert_max_num_queries)
+    with_200 = _count_dashboard_queries(pt, django_assert_max_num_queries)
 
     assert with_5 == with_200 == DASHBOARD_QUERIES
-    assert get(pt_client).count('<tr class="urgency-') == 200
+    assert get(pt).count('<tr class="urgency-') == 200
 
 
 def _bulk_sessions(athletes: list[Athlete], total: int) -> None:
@@ -515,14 +501,14 @@ def _bulk_sessions(athletes: list[Athlete], total: int) -> None:
 
 
 def test_the_query_count_does_not_grow_with_sessions(
-    pt_client: Client, therapist: User, django_assert_max_num_queries: Any
+    pt: Client, therapist: User, django_assert_max_num_queries: Any
 ) -> None:
     athletes = [make_athlete(therapist, f"Runner {name}") for name in "ABCDE"]
 
     _bulk_sessions(athletes, 10)
-    with_10 = _count_dashboard_queries(pt_client, django_assert_max_num_queries)
+    with_10 = _count_dashboard_queries(pt, django_assert_max_num_queries)
     _bulk_sessions(athletes, 1990)
-    with_2000 = _count_dashboard_queries(pt_client, django_assert_max_num_queries)
+    with_2000 = _count_dashboard_queries(pt, django_assert_max_num_queries)
 
     assert SessionLog.objects.count() == 2000
     assert with_10 == with_2000 == DASHBOARD_QUERIES

@@ -28,18 +28,9 @@ from progressions.services import (
     stage_review_decide,
 )
 from tests.factories import AthleteFactory, TherapistFactory
+from tests.support.clock import TODAY, days_ago
 
-TODAY = dt.date(2026, 3, 11)  # a Wednesday
-NOON = dt.datetime(2026, 3, 11, 12, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _wednesday(time_machine: Any) -> None:
-    time_machine.move_to(NOON, tick=False)
-
-
-def days_ago(days: int) -> dt.date:
-    return TODAY - dt.timedelta(days=days)
+pytestmark = pytest.mark.usefixtures("wednesday")
 
 
 @pytest.fixture
@@ -48,12 +39,6 @@ def athlete(therapist: User) -> Athlete:
     return AthleteFactory(
         therapist=therapist, first_name="Sam", last_name="Okafor", stage_started_on=days_ago(20)
     )
-
-
-@pytest.fixture
-def pt(client: Client, therapist: User) -> Client:
-    client.force_login(therapist)
-    return client
 
 
 def walk(athlete: Athlete, days: int, **fields: Any) -> SessionLog:
