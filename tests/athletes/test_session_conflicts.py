@@ -30,7 +30,7 @@ from athletes.forms import (
 )
 from athletes.models import Athlete, SessionLog
 from itbrehab.accounts.models import User
-from tests.api.test_sessions_api import client_for
+from tests.api.sessions_api.calls import client_for
 from tests.factories import AthleteFactory
 from tests.support.clock import TODAY
 
