@@ -30,11 +30,14 @@ run: install
 	$(BIN)/python manage.py load_demo
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
-## test: lint, migration check and the whole test suite
+## test: lint, migration check and the whole test suite, on two workers (pytest-xdist)
+# Each worker has its own test database (test_<name>_gw0...) and Redis databases (settings.py);
+# --dist loadgroup keeps tests/production on one worker with its one build and server.
+TEST_WORKERS ?= 2
 test: install lint
 	bash .ci/system-packages
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest \
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup \
 	  --cov=progressions.rules --cov-branch --cov-fail-under=100 --cov-report=term-missing:skip-covered
 
 ## prod-check: build as the Dockerfile does, serve with gunicorn, check every page and file

@@ -204,10 +204,27 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ITB Rehab <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+
+def _own_test_worker_database(redis_url: str) -> str:
+    """Give each parallel test worker (pytest-xdist's gw0, gw1...) Redis databases of its own.
+
+    Worker ``gwN`` adds 2N to the URL's database (one for Celery, one for the cache), so one
+    worker's ``cache.clear()`` never empties another's throttle counters. Unset outside tests.
+    """
+    worker = env.str("PYTEST_XDIST_WORKER", default="")
+    if not redis_url or not worker:
+        return redis_url
+    parts = urlparse(redis_url)
+    database = int(parts.path.lstrip("/") or 0) + 2 * int(worker.removeprefix("gw"))
+    if database > 15:
+        raise ImproperlyConfigured(f"Test worker {worker} needs Redis database {database} > 15.")
+    return parts._replace(path=f"/{database}").geturl()
+
+
 # --- Celery -----------------------------------------------------------------------------
 # With REDIS_URL: Redis is broker and result store. Without it, ``make run`` uses kombu's
 # file-system transport in var/celery, so a worker and beat really run with no server.
-REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_URL = _own_test_worker_database(env.str("REDIS_URL", default=""))
 CELERY_EMBEDDED_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
@@ -318,8 +335,11 @@ DEFAULT_EXCEPTION_REPORTER = "itbrehab.logs.RedactingExceptionReporter"
 # Throttle counters must be shared by every web worker: Redis when there is one, in its
 # own database (index 1 of REDIS_URL's server unless CACHE_URL says otherwise) so that
 # clearing the cache never touches Celery's queues.
-CACHE_URL = env.str(
-    "CACHE_URL", default=str(urlparse(REDIS_URL)._replace(path="/1").geturl()) if REDIS_URL else ""
+CACHE_URL = _own_test_worker_database(
+    env.str(
+        "CACHE_URL",
+        default=str(urlparse(REDIS_URL)._replace(path="/1").geturl()) if REDIS_URL else "",
+    )
 )
 CACHES = {
     "default": (

@@ -1,15 +1,25 @@
-"""Shared fixtures: the personas every test speaks of.
+"""Shared fixtures: the personas every test speaks of, and the clock they live by.
+
+Personas: ``therapist`` of ``clinic`` and ``pt`` (their logged-in browser), a ``colleague``
+in the same clinic, an ``outsider`` of another clinic, ``api_client`` (the clinic's system)
+and ``phone`` (the module's ``athlete`` signed in on their phone). The clock: ``wednesday``
+and ``wednesday_morning`` freeze it on ``tests.support.clock.TODAY``, ``now`` on the API
+suites' ``API_TODAY``; modules that live on one of them use it with ``pytestmark``.
 
 Django is imported lazily so the pure ``tests/rules`` suite also runs without it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.support import clock
+
 if TYPE_CHECKING:
+    from django.test import Client
     from rest_framework.test import APIClient
 
     from athletes.models import Athlete
@@ -31,6 +41,47 @@ def _empty_cache(request: pytest.FixtureRequest) -> None:
         from django.core.cache import cache
 
         cache.clear()
+
+
+@pytest.fixture
+def wednesday(time_machine: Any) -> dt.date:
+    """Noon on Wednesday ``clock.TODAY``, the clock standing still."""
+    time_machine.move_to(clock.NOON, tick=False)
+    return clock.TODAY
+
+
+@pytest.fixture
+def wednesday_morning(time_machine: Any) -> dt.date:
+    """08:00 on Wednesday ``clock.TODAY``: the athlete answers about yesterday's session."""
+    time_machine.move_to(clock.MORNING, tick=False)
+    return clock.TODAY
+
+
+@pytest.fixture
+def now(time_machine: Any) -> dt.date:
+    """Noon on the API suites' Wednesday, ``clock.API_TODAY``."""
+    time_machine.move_to(clock.API_NOON, tick=False)
+    return clock.API_TODAY
+
+
+@pytest.fixture
+def pt(client: Client, therapist: User) -> Client:
+    """``therapist``, logged in to the PT pages."""
+    client.force_login(therapist)
+    return client
+
+
+@pytest.fixture
+def phone(athlete: Athlete, therapist: User) -> Client:
+    """The module's ``athlete`` on their phone, signed in with a link."""
+    from django.test import Client
+
+    from athletes import services
+
+    _link, token = services.device_link_create(athlete=athlete, created_by=therapist)
+    phone = Client()
+    assert phone.get(f"/m/link/{token}/").status_code == 302
+    return phone
 
 
 @pytest.fixture

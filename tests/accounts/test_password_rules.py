@@ -48,5 +48,5 @@ def test_twelve_uncommon_characters_are_enough(clinic: Clinic) -> None:
 )
 def test_the_passwords_we_publish_pass_the_rules(db: None, password: str) -> None:
     # The demo login (printed by load_demo, in the README) and the suite's own; that the
-    # demo login works is tests/athletes/test_demo_data.py's.
+    # demo login works is tests/athletes/demo_data/test_demo_clinic.py's.
     validate_password(password, User(email=DEMO_EMAIL, first_name="Hannah", last_name="Reid"))

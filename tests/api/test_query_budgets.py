@@ -32,12 +32,6 @@ def days_ago(n: int) -> dt.date:
 
 
 @pytest.fixture
-def now(time_machine: Any) -> dt.date:
-    time_machine.move_to(dt.datetime(2026, 3, 4, 12, 0, tzinfo=dt.UTC), tick=False)
-    return TODAY
-
-
-@pytest.fixture
 def client(therapist: User, now: dt.date) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(therapist)[1]}")

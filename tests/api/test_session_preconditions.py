@@ -25,7 +25,7 @@ from athletes.api.preconditions import (
 )
 from athletes.models import Athlete, SessionLog
 from itbrehab.accounts.models import User
-from tests.api.test_sessions_api import client_for, shared_by_threads
+from tests.api.sessions_api.calls import client_for, shared_by_threads
 from tests.factories import AthleteFactory, SessionLogFactory
 
 TODAY = dt.date(2026, 3, 4)  # a Wednesday; the clinic is in London

@@ -4,19 +4,11 @@ stage change → device link, each answering what a clinic integrator expects.""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-import pytest
 from rest_framework.test import APIClient
 
 from itbrehab.accounts.models import User
 from tests.factories import DEFAULT_PASSWORD
-
-
-@pytest.fixture
-def now(time_machine: Any) -> dt.date:
-    time_machine.move_to(dt.datetime(2026, 3, 4, 12, 0, tzinfo=dt.UTC), tick=False)
-    return dt.date(2026, 3, 4)
 
 
 def test_the_readme_walkthrough(therapist: User, now: dt.date) -> None:

@@ -22,15 +22,12 @@ from athletes.models import Athlete, DeviceLink, PainScore, SessionLog
 from athletes.phone.access import OTHER_ATHLETE, PENDING_KEY, SESSION_KEY
 from itbrehab.accounts.models import User
 from tests.factories import SessionLogFactory
+from tests.support.clock import MORNING, TODAY
 
-TODAY = dt.date(2026, 3, 11)
-MORNING = dt.datetime(2026, 3, 11, 8, 0, tzinfo=dt.UTC)
 JSON = {"HTTP_ACCEPT": "application/json"}
 
 
-@pytest.fixture(autouse=True)
-def _wednesday_morning(time_machine: Any) -> None:
-    time_machine.move_to(MORNING, tick=False)
+pytestmark = pytest.mark.usefixtures("wednesday_morning")
 
 
 @pytest.fixture

@@ -30,16 +30,11 @@ from athletes.forms import (
 )
 from athletes.models import Athlete, SessionLog
 from itbrehab.accounts.models import User
-from tests.api.test_sessions_api import client_for
+from tests.api.sessions_api.calls import client_for
 from tests.factories import AthleteFactory
+from tests.support.clock import TODAY
 
-TODAY = dt.date(2026, 3, 11)  # a Wednesday
-MORNING = dt.datetime(2026, 3, 11, 8, 0, tzinfo=dt.UTC)  # 08:00 in London
-
-
-@pytest.fixture(autouse=True)
-def _wednesday_morning(time_machine: Any) -> None:
-    time_machine.move_to(MORNING, tick=False)
+pytestmark = pytest.mark.usefixtures("wednesday_morning")
 
 
 @pytest.fixture
@@ -69,21 +64,6 @@ def session(athlete: Athlete) -> SessionLog:
         pain_after=1,
         pain_next_morning=None,
     )
-
-
-@pytest.fixture
-def pt(client: Client, therapist: User) -> Client:
-    client.force_login(therapist)
-    return client
-
-
-@pytest.fixture
-def phone(athlete: Athlete, therapist: User) -> Client:
-    """Sam's phone, signed in with a link."""
-    _link, token = services.device_link_create(athlete=athlete, created_by=therapist)
-    phone = Client()
-    assert phone.get(f"/m/link/{token}/").status_code == 302
-    return phone
 
 
 @pytest.fixture

@@ -16,13 +16,9 @@ from athletes import services
 from athletes.models import Athlete, SessionLog
 from itbrehab.accounts.models import User
 from tests.factories import AthleteFactory
+from tests.support.clock import TODAY
 
-TODAY = dt.date(2026, 3, 11)
-
-
-@pytest.fixture(autouse=True)
-def _wednesday(time_machine: Any) -> None:
-    time_machine.move_to(dt.datetime(2026, 3, 11, 8, 0, tzinfo=dt.UTC), tick=False)
+pytestmark = pytest.mark.usefixtures("wednesday_morning")
 
 
 @pytest.fixture

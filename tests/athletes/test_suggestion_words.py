@@ -11,7 +11,6 @@ The clock is frozen on Wednesday 11 March 2026 at 08:00 in London (the clinic's 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from decimal import Decimal
 from typing import Any
@@ -36,19 +35,12 @@ from progressions.rules.protocol import (
 from progressions.selectors import athlete_progression
 from progressions.services import stage_review_decide
 from tests.factories import AthleteFactory, SessionLogFactory
+from tests.support.clock import TODAY, days_ago
 
-TODAY = dt.date(2026, 3, 11)  # a Wednesday
-MORNING = dt.datetime(2026, 3, 11, 8, 0, tzinfo=dt.UTC)  # 08:00 in London (GMT in March)
 METRONOME_LINK = 'href="/m/metronome/"'
 
 
-@pytest.fixture(autouse=True)
-def _wednesday_morning(time_machine: Any) -> None:
-    time_machine.move_to(MORNING, tick=False)
-
-
-def days_ago(days: int) -> dt.date:
-    return TODAY - dt.timedelta(days=days)
+pytestmark = pytest.mark.usefixtures("wednesday_morning")
 
 
 def athlete_in(therapist: User, stage: str = "uphill_walk") -> Athlete:

@@ -4,7 +4,8 @@ The build (a fresh virtualenv from ``requirements/base.lock``, then collectstati
 ``DEBUG=false``) takes a minute or two the first time; pip's own cache makes a re-run
 faster. The server runs on a database of its own, ``<DATABASE_URL's name>_smoke``, dropped
 and created for the run and dropped after it (a new SQLite file where DATABASE_URL names no
-PostgreSQL; CI always has one), and shares the run's Redis.
+PostgreSQL; CI always has one), and shares the run's Redis. Under pytest-xdist all of
+this folder runs on one worker.
 """
 
 from __future__ import annotations
@@ -20,8 +21,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from tests.production import smoke
+
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep this folder on one pytest-xdist worker (``--dist loadgroup``): one build, one
+    ``_smoke`` database and one server, as in a serial run."""
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("production"))
 
 
 @dataclass(frozen=True)
@@ -108,10 +120,11 @@ def smoke_site(production_build: Build, tmp_path_factory: pytest.TempPathFactory
             DATABASE_URL=database_url,
             STATIC_ROOT=str(production_build.static_root),
             ITBREHAB_VAR_DIR=str(workdir / "var"),
+            # The run's Redis databases: this test worker's own under pytest-xdist.
             **{
-                name: os.environ[name]
+                name: getattr(settings, name)
                 for name in ("REDIS_URL", "CACHE_URL")
-                if os.environ.get(name)
+                if getattr(settings, name)
             },
         )
         root, venv = smoke.ROOT, production_build.venv

@@ -1,18 +1,11 @@
-"""The weekly stage-review email (SPEC §5): who is due when, exactly once, and what it says.
-
-Time is explicit: ``due_dispatches(now=...)`` and ``send_dispatch(..., now=...)`` get aware
-UTC instants (``at()`` turns a clinic's wall-clock time into one); the clinic's own time zone
-decides the review hour and the ISO week. Real processes and a real worker are in
-``test_reminder_worker.py``.
-"""
+"""``send_stage_review_reminders --now``: what the email says, carries (SPEC §7) and costs."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -23,288 +16,19 @@ from django.test.utils import CaptureQueriesContext
 
 from athletes.models import Athlete, SessionLog
 from itbrehab.accounts.models import Clinic, User, Weekday
-from progressions import reminders, tasks
+from progressions import reminders
 from progressions.models import ReminderDispatch, StageReview
 from progressions.selectors import athlete_progression
 from tests.factories import (
     AthleteFactory,
-    ClinicFactory,
     PainScoreFactory,
     SessionLogFactory,
     TherapistFactory,
 )
-
-LOS_ANGELES = "America/Los_Angeles"
-LONDON = "Europe/London"
-SYDNEY = "Australia/Sydney"
-STAGE_SINCE = dt.date(2026, 1, 5)  # long before every week below
-SITE = "https://rehab.example"
-
-
-def at(zone: str, *wall_clock: int, fold: int = 0) -> dt.datetime:
-    """Return the UTC instant at which ``zone``'s clocks read ``wall_clock`` (y, m, d, h, min)."""
-    return dt.datetime(*wall_clock, tzinfo=ZoneInfo(zone), fold=fold).astimezone(dt.UTC)
-
-
-def utc(*wall_clock: int) -> dt.datetime:
-    return dt.datetime(*wall_clock, tzinfo=dt.UTC)
-
-
-def pt_with_athlete(zone: str, *, weekday: int = Weekday.MONDAY, hour: int = 8) -> User:
-    """Return a therapist with one active athlete, in a clinic reviewing at ``weekday`` ``hour``."""
-    clinic = ClinicFactory(time_zone=zone, review_weekday=weekday, review_hour=hour)
-    therapist = TherapistFactory(clinic=clinic)
-    AthleteFactory(therapist=therapist, stage_started_on=STAGE_SINCE)
-    return therapist
-
-
-def due(now: dt.datetime) -> set[tuple[str, dt.date]]:
-    """Return (therapist email, week) of each dispatch ``due_dispatches`` hands out at ``now``."""
-    ids = reminders.due_dispatches(now=now)
-    assert len(ids) == len(set(ids)), "a dispatch was handed out twice in one sweep"
-    return set(
-        ReminderDispatch.objects.filter(pk__in=ids).values_list("therapist__email", "week_start")
-    )
-
-
-# --- The clinic's hour and week ----------------------------------------------------------
-
-
-@pytest.mark.parametrize("zone", [LOS_ANGELES, LONDON, SYDNEY])
-def test_a_monday_0800_review_is_due_from_0800_clinic_time_until_the_week_ends(
-    db: None, zone: str
-) -> None:
-    pt = pt_with_athlete(zone)
-    week, next_week = dt.date(2026, 6, 8), dt.date(2026, 6, 15)
-
-    assert due(at(zone, 2026, 6, 8, 7, 59)) == set()
-    assert due(at(zone, 2026, 6, 8, 8, 0)) == {(pt.email, week)}
-    # Not sent (beat was down, the worker crashed): every later sweep that week catches up.
-    assert due(at(zone, 2026, 6, 10, 15, 5)) == {(pt.email, week)}
-    assert due(at(zone, 2026, 6, 14, 23, 59)) == {(pt.email, week)}
-    assert due(at(zone, 2026, 6, 15, 7, 59)) == set()  # a new week, not due yet
-    assert due(at(zone, 2026, 6, 15, 8, 0)) == {(pt.email, next_week)}
-    assert ReminderDispatch.objects.filter(therapist=pt).count() == 2
-
-
-def test_the_week_is_the_clinics_even_when_utc_is_still_in_the_previous_one(db: None) -> None:
-    pt = pt_with_athlete(SYDNEY)
-    # Monday 08:00 in Sydney is Sunday 22:00 UTC: the email belongs to Sydney's new week.
-    now = utc(2026, 6, 7, 22, 0)
-    assert due(now) == {(pt.email, dt.date(2026, 6, 8))}
-    assert reminders.clinic_week(pt.clinic, now) == (dt.date(2026, 6, 8), now)
-
-
-def test_a_sent_email_is_not_due_again_until_next_weeks_review_hour(
-    db: None, mailoutbox: list[mail.EmailMessage]
-) -> None:
-    pt = pt_with_athlete(LOS_ANGELES)
-    monday = at(LOS_ANGELES, 2026, 6, 8, 8, 0)
-    [dispatch_id] = reminders.due_dispatches(now=monday)
-
-    assert reminders.send_dispatch(dispatch_id, now=monday)
-    assert not reminders.send_dispatch(dispatch_id, now=monday)  # a duplicate task
-    assert due(at(LOS_ANGELES, 2026, 6, 8, 9, 5)) == set()
-    # Sunday 23:30 in Los Angeles is already Monday in UTC, but still the sent week.
-    assert due(at(LOS_ANGELES, 2026, 6, 14, 23, 30)) == set()
-    assert due(at(LOS_ANGELES, 2026, 6, 15, 8, 0)) == {(pt.email, dt.date(2026, 6, 15))}
-    assert [message.to for message in mailoutbox] == [[pt.email]]
-    dispatch = ReminderDispatch.objects.get(pk=dispatch_id)
-    assert (dispatch.status, dispatch.attempts) == (ReminderDispatch.Status.SENT, 1)
-
-
-# Sunday of each 2026 change; the clocks move between 01:00 and 03:00 that night.
-DST_CHANGES = [
-    pytest.param(LOS_ANGELES, dt.date(2026, 3, 8), -1, id="US-spring-forward"),
-    pytest.param(LOS_ANGELES, dt.date(2026, 11, 1), +1, id="US-fall-back"),
-    pytest.param(LONDON, dt.date(2026, 3, 29), -1, id="UK-spring-forward"),
-    pytest.param(LONDON, dt.date(2026, 10, 25), +1, id="UK-fall-back"),
-    pytest.param(SYDNEY, dt.date(2026, 4, 5), +1, id="Sydney-fall-back"),
-    pytest.param(SYDNEY, dt.date(2026, 10, 4), -1, id="Sydney-spring-forward"),
-]
-
-
-@pytest.mark.parametrize(("zone", "change_day", "shift_hours"), DST_CHANGES)
-def test_the_review_hour_stays_on_the_clinic_clock_across_a_daylight_saving_change(
-    db: None, zone: str, change_day: dt.date, shift_hours: int
-) -> None:
-    monday_pt = pt_with_athlete(zone, weekday=Weekday.MONDAY, hour=8)
-    sunday_pt = pt_with_athlete(zone, weekday=Weekday.SUNDAY, hour=8)
-    week = change_day - dt.timedelta(days=6)  # Monday of the week that ends with the change
-    next_week = change_day + dt.timedelta(days=1)
-
-    def local(day: dt.date, hour: int, minute: int) -> dt.datetime:
-        return at(zone, day.year, day.month, day.day, hour, minute)
-
-    assert due(local(week, 7, 59)) == set()
-    assert due(local(week, 8, 0)) == {(monday_pt.email, week)}
-    # The Sunday of the change: 08:00 on the new clock, whatever the offset did overnight.
-    assert due(local(change_day, 7, 59)) == {(monday_pt.email, week)}
-    assert due(local(change_day, 8, 0)) == {(monday_pt.email, week), (sunday_pt.email, week)}
-    assert due(local(next_week, 7, 59)) == set()
-    assert due(local(next_week, 8, 0)) == {(monday_pt.email, next_week)}
-
-    # 08:00 one week on is a week plus or minus the hour the clocks moved, in real time.
-    _, before = reminders.clinic_week(monday_pt.clinic, local(week, 8, 0))
-    _, after = reminders.clinic_week(monday_pt.clinic, local(next_week, 8, 0))
-    assert after.astimezone(dt.UTC) - before.astimezone(dt.UTC) == dt.timedelta(
-        days=7, hours=shift_hours
-    )
-    assert (before.hour, after.hour) == (8, 8)
-
-
-@pytest.mark.parametrize(
-    ("zone", "change_day", "review_hour", "first_due", "local_hour"),
-    [
-        # 02:00 → 03:00 PDT: there is no 02:00 that Sunday, so the email goes at 03:00.
-        pytest.param(LOS_ANGELES, dt.date(2026, 3, 8), 2, utc(2026, 3, 8, 10), 3, id="US"),
-        pytest.param(LONDON, dt.date(2026, 3, 29), 1, utc(2026, 3, 29, 1), 2, id="UK"),
-        pytest.param(SYDNEY, dt.date(2026, 10, 4), 2, utc(2026, 10, 3, 16), 3, id="Sydney"),
-    ],
+from tests.progressions.reminders.clinics import (
+    SITE,
+    utc,
 )
-def test_a_review_hour_the_clocks_skip_is_sent_when_the_clocks_jump_past_it(
-    db: None,
-    zone: str,
-    change_day: dt.date,
-    review_hour: int,
-    first_due: dt.datetime,
-    local_hour: int,
-) -> None:
-    pt = pt_with_athlete(zone, weekday=Weekday.SUNDAY, hour=review_hour)
-    week = change_day - dt.timedelta(days=6)
-
-    assert reminders.clinic_week(pt.clinic, first_due) == (week, first_due)
-    _, due_at = reminders.clinic_week(pt.clinic, first_due)
-    assert (due_at.date(), due_at.hour, due_at.minute) == (change_day, local_hour, 0)
-    assert due(first_due - dt.timedelta(minutes=1)) == set()
-    assert due(first_due) == {(pt.email, week)}
-
-
-@pytest.mark.parametrize(
-    ("zone", "change_day", "review_hour", "first_due"),
-    [
-        # 01:00 happens twice (PDT, then PST an hour later): the first one counts.
-        pytest.param(LOS_ANGELES, dt.date(2026, 11, 1), 1, utc(2026, 11, 1, 8), id="US"),
-        pytest.param(LONDON, dt.date(2026, 10, 25), 1, utc(2026, 10, 25, 0), id="UK"),
-        pytest.param(SYDNEY, dt.date(2026, 4, 5), 2, utc(2026, 4, 4, 15), id="Sydney"),
-    ],
-)
-def test_a_review_hour_the_clocks_repeat_is_sent_once_at_its_first_occurrence(
-    db: None,
-    mailoutbox: list[mail.EmailMessage],
-    zone: str,
-    change_day: dt.date,
-    review_hour: int,
-    first_due: dt.datetime,
-) -> None:
-    pt = pt_with_athlete(zone, weekday=Weekday.SUNDAY, hour=review_hour)
-    week = change_day - dt.timedelta(days=6)
-    second = first_due + dt.timedelta(hours=1)
-    assert second.astimezone(ZoneInfo(zone)).hour == review_hour  # the repeat
-
-    assert due(first_due - dt.timedelta(minutes=1)) == set()
-    assert due(first_due) == {(pt.email, week)}
-    [dispatch_id] = reminders.due_dispatches(now=first_due)
-    assert reminders.send_dispatch(dispatch_id, now=first_due)
-    assert due(second) == set()
-    assert len(mailoutbox) == 1
-
-
-# --- Exactly once -----------------------------------------------------------------------
-
-
-def test_the_same_dispatch_handed_out_twice_is_sent_once(
-    db: None, mailoutbox: list[mail.EmailMessage]
-) -> None:
-    pts = [pt_with_athlete(LONDON), pt_with_athlete(SYDNEY), pt_with_athlete(LOS_ANGELES)]
-    now = utc(2026, 6, 10, 12, 0)  # Wednesday: every clinic's Monday review has passed
-    first, second = reminders.due_dispatches(now=now), reminders.due_dispatches(now=now)
-    assert sorted(first) == sorted(second)  # two sweeps before any send: the same rows
-
-    sent = [reminders.send_dispatch(pk, now=now) for pk in [*first, *second]]
-
-    assert sent.count(True) == 3
-    assert sorted(message.to[0] for message in mailoutbox) == sorted(pt.email for pt in pts)
-    assert ReminderDispatch.objects.count() == 3
-    assert set(ReminderDispatch.objects.values_list("attempts", flat=True)) == {1}
-
-
-@pytest.fixture
-def eager_celery() -> Iterator[None]:
-    """Run ``.delay()`` in-process: the queue itself is tested in ``test_reminder_worker``."""
-    from itbrehab.celery import app
-
-    eager = {"task_always_eager": True, "task_eager_propagates": True}
-    saved = {key: app.conf[key] for key in eager}
-    app.conf.update(eager)
-    yield
-    app.conf.update(saved)
-
-
-@pytest.mark.usefixtures("eager_celery")
-def test_running_the_sweep_twice_sends_one_email_per_therapist(
-    db: None,
-    time_machine: Any,
-    mailoutbox: list[mail.EmailMessage],
-    django_capture_on_commit_callbacks: Callable[..., Any],
-) -> None:
-    london, sydney = pt_with_athlete(LONDON), pt_with_athlete(SYDNEY)
-    time_machine.move_to(utc(2026, 6, 8, 9, 5), tick=False)  # Monday, the hourly :05 sweep
-
-    with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.sweep_stage_review_reminders() == 2
-    with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.sweep_stage_review_reminders() == 0
-
-    assert sorted(message.to[0] for message in mailoutbox) == sorted([london.email, sydney.email])
-
-
-def test_the_send_task_retries_when_the_mail_server_fails(
-    db: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import smtplib
-
-    from celery.exceptions import Retry
-
-    pt = pt_with_athlete(LONDON)
-    [dispatch_id] = reminders.due_dispatches(now=utc(2026, 6, 8, 9, 5))
-
-    def refuse(*args: object, **kwargs: object) -> int:
-        raise smtplib.SMTPServerDisconnected("gone")
-
-    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
-    with pytest.raises(Retry):
-        tasks.send_stage_review_reminder.apply(args=(dispatch_id,), throw=True)
-
-    dispatch = ReminderDispatch.objects.get(pk=dispatch_id, therapist=pt)
-    # Handed back for the retry (or the next sweep), with what went wrong.
-    assert (dispatch.status, dispatch.attempts) == (ReminderDispatch.Status.PENDING, 1)
-    assert "SMTPServerDisconnected" in dispatch.last_error
-
-
-def test_a_failure_after_the_lease_ran_out_does_not_release_the_new_claim(
-    db: None, settings: Any
-) -> None:
-    settings.REMINDER_CLAIM_LEASE_SECONDS = 15 * 60
-    pt = pt_with_athlete(LONDON)
-    claimed = utc(2026, 6, 8, 9, 5)
-    [dispatch_id] = reminders.due_dispatches(now=claimed)
-    assert reminders.claim(dispatch_id, now=claimed)
-    assert not reminders.claim(dispatch_id, now=claimed + dt.timedelta(minutes=1))  # held
-
-    # The first worker hung past its lease; a second one takes the dispatch over...
-    later = claimed + dt.timedelta(minutes=15, seconds=1)
-    assert reminders.claim(dispatch_id, now=later)
-    # ...then the first one's mail server gives up: it must not free the second one's claim.
-    reminders.release(dispatch_id, "timed out", claimed_at=claimed)
-
-    dispatch = ReminderDispatch.objects.get(pk=dispatch_id, therapist=pt)
-    assert (dispatch.status, dispatch.claimed_at, dispatch.attempts) == ("sending", later, 2)
-    assert not reminders.claim(dispatch_id, now=later + dt.timedelta(seconds=1))
-
-
-# --- send_stage_review_reminders --now and what the email says -----------------------------
-
 
 WEDNESDAY_10AM = utc(2026, 3, 11, 10, 0)  # London is on GMT
 TODAY = dt.date(2026, 3, 11)

@@ -1,0 +1,26 @@
+"""Fixtures shared by the tests in this folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from rest_framework.test import APIClient
+
+from athletes.models import Athlete
+from itbrehab.accounts.models import User
+from tests.api.sessions_api.calls import (
+    client_for,
+    days_ago,
+)
+from tests.factories import AthleteFactory
+
+
+@pytest.fixture
+def client(therapist: User, now: dt.date) -> APIClient:
+    return client_for(therapist)
+
+
+@pytest.fixture
+def athlete(therapist: User, now: dt.date) -> Athlete:
+    return AthleteFactory(therapist=therapist, stage_started_on=days_ago(30))
