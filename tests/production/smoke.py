@@ -124,11 +124,16 @@ def copy_tree(destination: Path) -> Path:
 
 
 def fresh_database_url(database_url: str) -> str:
-    """Drop and create ``<name>_smoke`` beside ``database_url``'s database; return its URL."""
+    """Drop and create ``<name>_smoke`` beside ``database_url``'s database; return its URL.
+
+    Under pytest-xdist the worker's name is added (``<name>_smoke_gw1``), so two workers
+    never drop each other's database.
+    """
     parts = urlsplit(database_url)
     if parts.scheme not in ("postgres", "postgresql"):
         raise ValueError(f"not a PostgreSQL URL: {database_url}")
-    name = f"{parts.path.lstrip('/') or 'itbrehab'}_smoke"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    name = f"{parts.path.lstrip('/') or 'itbrehab'}_smoke" + (f"_{worker}" if worker else "")
     admin = parts._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
