@@ -48,3 +48,19 @@ def console_errors(page: Any) -> list[str]:
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
+
+
+@pytest.fixture
+def routed_phone_page(new_context: Any, live_server: Any) -> Any:
+    """A phone-sized page without the service worker, for tests that route its requests.
+
+    Playwright's ``page.route`` does not always see a request that passed through a
+    service worker's fetch handler (Playwright's docs advise blocking service workers
+    when routing), which made such tests fail now and then under load.
+    """
+    from tests.browser.test_phone_journey import PHONE
+
+    context = new_context(**{**PHONE, "service_workers": "block"}, base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page

@@ -315,9 +315,9 @@ def test_a_page_cached_yesterday_logs_offline_sessions_for_today(
 
 
 def test_a_save_left_hanging_by_a_weak_signal_is_kept_and_sent_later(
-    phone_page: Page, athlete: Athlete
+    routed_phone_page: Page, athlete: Athlete
 ) -> None:
-    page = phone_page
+    page = routed_phone_page
     open_link(page, athlete)
     page.clock.install()  # the phone's timers, so its 15-second patience passes at once
     hanging: list[Any] = []

@@ -39,20 +39,6 @@ def page(phone: BrowserContext) -> Page:
     return page
 
 
-@pytest.fixture
-def routed_page(new_context: Callable[..., BrowserContext], live_server: Any) -> Page:
-    """A phone page without the service worker, for tests that route its requests.
-
-    Playwright's ``page.route`` does not always see a request that passed through a
-    service worker's fetch handler (Playwright's docs advise blocking service workers
-    when routing), which made these tests fail now and then under load.
-    """
-    context = new_context(**{**PHONE, "service_workers": "block"}, base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return page
-
-
 def outbox(page: Page) -> list[dict[str, Any]]:
     return json.loads(page.evaluate(OUTBOX) or "[]")
 
@@ -321,9 +307,9 @@ def test_a_new_sign_in_does_not_strand_a_session_queued_with_the_old_csrf_token(
 
 
 def test_a_csrf_refusal_fetches_a_fresh_token_and_tries_once_more(
-    routed_page: Page, ana: Athlete
+    routed_phone_page: Page, ana: Athlete
 ) -> None:
-    page = routed_page
+    page = routed_phone_page
     open_link(page, ana)
     page.goto("/m/log/")
     # The first send is refused by CSRF protection (as for a cookie an older release set).
@@ -353,9 +339,9 @@ def test_a_csrf_refusal_fetches_a_fresh_token_and_tries_once_more(
 
 
 def test_a_second_csrf_refusal_shows_the_session_failed_not_waiting(
-    routed_page: Page, ana: Athlete
+    routed_phone_page: Page, ana: Athlete
 ) -> None:
-    page = routed_page
+    page = routed_phone_page
     open_link(page, ana)
     page.goto("/m/log/")
     posts: list[str] = []
