@@ -139,8 +139,9 @@ def smoke_site(production_build: Build, tmp_path_factory: pytest.TempPathFactory
             "Smoke Clinic",
             "--email",
             email,
-            "--password",
-            password,
+            # One argument: a random password may start with "-", which argparse would
+            # otherwise read as an option (it failed a CI run that way).
+            f"--password={password}",
         )
         seeded = json.loads(
             smoke.manage(
