@@ -1,8 +1,9 @@
 """What advancing would start: the next stage's first session (SPEC §1).
 
 Non-null only on ``advance``. It is the more recent of the two gate sessions with the one
-variable that defines the next stage changed, and its duration capped at the next
-stage's gate minimum (shorter is less load, so it may come with the change). The PT page
+variable that defines the next stage changed, its duration capped at the next stage's
+gate minimum, and a hard pace the next stage does not train (a gate walk logged hard)
+made easy: shorter and easier are less load, so they may come with the change. The PT page
 shows it as what advancing would start; a stage change stores the one it offered, and
 the first suggestion of the new stage is that session (rule 3).
 """
@@ -27,7 +28,7 @@ from progressions.rules.protocol import (
 )
 from progressions.rules.records import AthleteSettings, SessionRecord
 from progressions.rules.results import Criterion, SuggestedSession
-from progressions.rules.suggestion_protocol import WALK_RUN_LEVELS
+from progressions.rules.suggestion_protocol import STAGE_SHAPES, WALK_RUN_LEVELS
 from progressions.rules.words import named
 
 # A move: (the changed variable, the changed fields, what it says) from the gate session.
@@ -89,6 +90,11 @@ _MOVES: dict[tuple[StageCode, StageCode], Callable[[SessionRecord, int], _Move]]
 }
 
 
+def _trains_hard(stage: StageDefinition) -> bool:
+    shape = STAGE_SHAPES.get(stage.code)
+    return shape is None or shape.intensities is None or Intensity.HARD in shape.intensities
+
+
 def next_stage_first_session(
     *,
     recommendation: Recommendation,
@@ -118,6 +124,9 @@ def next_stage_first_session(
         variable, fields, change = move(base, duration)
     if duration < base.duration_min:
         change += f", {duration} min"
+    if fields.get("intensity", base.intensity) == Intensity.HARD and not _trains_hard(following):
+        fields["intensity"] = Intensity.EASY  # only ever eased, never made harder
+        change += ", at an easy pace"
     plan = SuggestedSession(
         stage=following.code,
         activity=base.activity,

@@ -43,6 +43,18 @@ def test_uphill_walking_moves_on_to_walk_run_on_the_same_uphill_treadmill() -> N
     assert first.changed_variable == SessionVariable.ACTIVITY
 
 
+def test_a_hard_gate_walk_starts_walk_run_at_an_easy_pace_not_as_speed_work() -> None:
+    # Found by the property suite: a gate walk logged "hard" became a hard walk–run,
+    # speed-work load on the first day of uphill jogging. Easing the pace with the
+    # activity change is less load, like the duration cap.
+    hard = {"intensity": Intensity.HARD}
+    first = _first(StageCode.UPHILL_WALK, [session(3, **hard), session(2, **hard)])
+    assert (first.stage, first.activity) == (StageCode.UPHILL_JOG, Activity.WALK_RUN)
+    assert first.intensity == Intensity.EASY
+    assert first.changed_variable == SessionVariable.ACTIVITY
+    assert "at an easy pace" in first.reason
+
+
 def test_uphill_jogging_moves_on_to_the_flat_with_the_same_activity_and_surface() -> None:
     first = _first(StageCode.UPHILL_JOG, [walk_run(3), walk_run(2)])
     assert (first.activity, first.terrain, first.surface) == (
