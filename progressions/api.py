@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from itbrehab.api_errors import READ_ERRORS, WRITE_ERRORS
-from itbrehab.api_scope import AthleteScopedMixin
+from itbrehab.api_errors import READ_ERRORS
+from itbrehab.api_scope import AthleteRecordsViewSet, AthleteScopedMixin, listed_and_created
 from progressions import services
 from progressions.models import StageChange, StageReview
 from progressions.rules import AthleteSettings, describe_gate
@@ -174,25 +173,16 @@ class StageChangeSerializer(serializers.ModelSerializer):
 
 
 @extend_schema(tags=["progression"])
-@extend_schema_view(
-    list=extend_schema(responses={200: StageChangeSerializer, **READ_ERRORS}),
-    create=extend_schema(responses={201: StageChangeSerializer, **WRITE_ERRORS}),
-)
-class StageChangeViewSet(
-    AthleteScopedMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
+@listed_and_created(StageChangeSerializer)
+class StageChangeViewSet(AthleteRecordsViewSet):
     """The athlete's stage history, newest first.
 
     POST moves forward one stage, back to any earlier stage, or restarts the current one.
     """
 
     serializer_class = StageChangeSerializer
-    queryset = StageChange.objects.none()  # for the schema; get_queryset scopes it
-
-    def get_queryset(self) -> QuerySet[StageChange]:
-        return StageChange.objects.filter(athlete=self.get_athlete()).order_by(
-            "-effective_date", "-id"
-        )
+    queryset = StageChange.objects.none()
+    ordering = ("-effective_date", "-id")
 
     def perform_create(self, serializer: StageChangeSerializer) -> None:
         serializer.instance = services.stage_change_create(
@@ -242,20 +232,13 @@ def _review_error(error: DjangoValidationError) -> DjangoValidationError:
 
 
 @extend_schema(tags=["progression"])
-@extend_schema_view(
-    list=extend_schema(responses={200: StageReviewSerializer, **READ_ERRORS}),
-    create=extend_schema(responses={201: StageReviewSerializer, **WRITE_ERRORS}),
-)
-class StageReviewViewSet(
-    AthleteScopedMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
+@listed_and_created(StageReviewSerializer)
+class StageReviewViewSet(AthleteRecordsViewSet):
     """Weekly reviews, newest first. POST records this week's decision (once a week)."""
 
     serializer_class = StageReviewSerializer
-    queryset = StageReview.objects.none()  # for the schema; get_queryset scopes it
-
-    def get_queryset(self) -> QuerySet[StageReview]:
-        return StageReview.objects.filter(athlete=self.get_athlete()).order_by("-week_start")
+    queryset = StageReview.objects.none()
+    ordering = ("-week_start",)
 
     def perform_create(self, serializer: StageReviewSerializer) -> None:
         try:

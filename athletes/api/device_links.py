@@ -19,7 +19,7 @@ from athletes.models import DeviceLink
 from athletes.selectors import device_links_for_user
 from athletes.services import link_url
 from itbrehab.api_errors import READ_ERRORS, WRITE_ERRORS
-from itbrehab.api_scope import AthleteScopedMixin
+from itbrehab.api_scope import AthleteRecordsViewSet
 
 
 class DeviceLinkCreateSerializer(serializers.Serializer):
@@ -55,16 +55,12 @@ class DeviceLinkSerializer(serializers.ModelSerializer):
 
 @extend_schema(tags=["device links"])
 @extend_schema_view(list=extend_schema(responses={200: DeviceLinkSerializer, **READ_ERRORS}))
-class AthleteDeviceLinkViewSet(
-    AthleteScopedMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
+class AthleteDeviceLinkViewSet(AthleteRecordsViewSet):
     """Phone links of one athlete: POST creates one (its URL is shown only in that answer)."""
 
     serializer_class = DeviceLinkSerializer
-    queryset = DeviceLink.objects.none()  # for the schema; get_queryset scopes it
-
-    def get_queryset(self) -> QuerySet[DeviceLink]:
-        return DeviceLink.objects.filter(athlete=self.get_athlete())
+    queryset = DeviceLink.objects.none()
+    ordering = ("-created_at", "-id")
 
     @extend_schema(
         request=DeviceLinkCreateSerializer,

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 
 from athletes import services
 from athletes.models import PainScore
-from itbrehab.api_errors import READ_ERRORS, WRITE_ERRORS
-from itbrehab.api_scope import AthleteScopedMixin
+from itbrehab.api_scope import AthleteRecordsViewSet, listed_and_created
 
 
 class PainScoreSerializer(serializers.ModelSerializer):
@@ -20,20 +18,13 @@ class PainScoreSerializer(serializers.ModelSerializer):
 
 
 @extend_schema(tags=["pain scores"])
-@extend_schema_view(
-    list=extend_schema(responses={200: PainScoreSerializer, **READ_ERRORS}),
-    create=extend_schema(responses={201: PainScoreSerializer, **WRITE_ERRORS}),
-)
-class PainScoreViewSet(
-    AthleteScopedMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
+@listed_and_created(PainScoreSerializer)
+class PainScoreViewSet(AthleteRecordsViewSet):
     """Daily pain check-ins outside sessions (they count toward the weekly pain trend)."""
 
     serializer_class = PainScoreSerializer
-    queryset = PainScore.objects.none()  # for the schema; get_queryset scopes it
-
-    def get_queryset(self) -> QuerySet[PainScore]:
-        return PainScore.objects.filter(athlete=self.get_athlete()).order_by("-date", "-id")
+    queryset = PainScore.objects.none()
+    ordering = ("-date", "-id")
 
     def perform_create(self, serializer: PainScoreSerializer) -> None:
         serializer.instance = services.pain_score_create(

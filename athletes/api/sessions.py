@@ -30,7 +30,7 @@ from athletes.api.preconditions import (
 from athletes.models import SESSION_INPUT_FIELDS, SessionLog, SessionSource
 from athletes.selectors import sessions_for_user
 from itbrehab.api_errors import FILTER_ERRORS, READ_ERRORS, WRITE_ERRORS
-from itbrehab.api_scope import AthleteScopedMixin
+from itbrehab.api_scope import AthleteRecordsViewSet
 
 SOURCE_SET_BY_SERVER = (
     'source is set by the server: sessions sent through the API are stored as "api".'
@@ -109,17 +109,13 @@ class SessionFilter(django_filters.FilterSet):
 
 @extend_schema(tags=["sessions"])
 @extend_schema_view(list=extend_schema(responses={200: SessionLogSerializer, **FILTER_ERRORS}))
-class AthleteSessionViewSet(
-    AthleteScopedMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
+class AthleteSessionViewSet(AthleteRecordsViewSet):
     """An athlete's sessions, newest first; POST logs one (``client_id`` makes it safe to retry)."""
 
     serializer_class = SessionLogSerializer
     filterset_class = SessionFilter
-    queryset = SessionLog.objects.none()  # for the schema; get_queryset scopes it
-
-    def get_queryset(self) -> QuerySet[SessionLog]:
-        return SessionLog.objects.filter(athlete=self.get_athlete()).order_by("-date", "-id")
+    queryset = SessionLog.objects.none()
+    ordering = ("-date", "-id")
 
     @extend_schema(
         responses={
