@@ -14,7 +14,7 @@ import datetime
 import math
 from decimal import Decimal
 
-from progressions.rules.load import cap_load
+from progressions.rules.load import capped_by
 from progressions.rules.protocol import (
     BACK_OFF_FLOOR_MINUTES,
     BACK_OFF_FRACTION,
@@ -102,15 +102,8 @@ def back_off(situation: Situation) -> SuggestedSession:
     running_flags = [s for s in _flag_sessions(situation) if s.is_running_type]
     if running_flags:
         limit = running_flags[-1]
-        capped = cap_load(plan, limit)
-        if capped != plan:
-            plan = dataclasses.replace(
-                capped,
-                reason=(
-                    f"{plan.reason.rstrip('.')}, and no more load than "
-                    f"{named(limit, settings)}, which raised the red flag."
-                ),
-            )
+        why = f"and no more load than {named(limit, settings)}, which raised the red flag"
+        plan = capped_by(plan, limit, saying=why)
     plan = into_stage(plan, situation)
     return dataclasses.replace(plan, changed_variable=_first_difference(situation.last, plan))
 

@@ -107,6 +107,14 @@ def cap_load(plan: SuggestedSession, limit: SessionRecord) -> SuggestedSession:
     return _fit_run_bouts(capped, limit)
 
 
+def capped_by(plan: SuggestedSession, limit: SessionRecord, *, saying: str) -> SuggestedSession:
+    """``cap_load`` that says so: when anything came down, the reason ends with ``saying``."""
+    capped = cap_load(plan, limit)
+    if capped == plan:
+        return plan
+    return dataclasses.replace(capped, reason=f"{plan.reason.rstrip('.')}, {saying}.")
+
+
 def _fit_run_bouts(plan: SuggestedSession, limit: SessionRecord) -> SuggestedSession:
     """Return a walk–run whose run bouts fit its duration and the limit's run time."""
     if plan.activity != Activity.WALK_RUN or plan.repeats is None:

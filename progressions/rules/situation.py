@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from progressions.rules.gates import is_tolerated
-from progressions.rules.load import cap_load
+from progressions.rules.load import capped_by
 from progressions.rules.moves import entry_session, level_rank, one_change, session_level
 from progressions.rules.protocol import (
     INTENSITY_LOAD,
@@ -87,15 +87,8 @@ def entry_plan(situation: Situation, *, why: str) -> SuggestedSession:
     ]
     previous = max(before, key=lambda s: s.order_key, default=None)
     if previous is not None and not situation.tolerated(previous):
-        capped = cap_load(plan, previous)
-        if capped != plan:
-            plan = dataclasses.replace(
-                capped,
-                reason=(
-                    f"{plan.reason.rstrip('.')}, no more load than "
-                    f"{named(previous, situation.settings)}, which was not tolerated."
-                ),
-            )
+        why = f"no more load than {named(previous, situation.settings)}, which was not tolerated"
+        plan = capped_by(plan, previous, saying=why)
     return plan
 
 
