@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import segno
 from django import forms
 from django.contrib import messages
@@ -128,25 +131,18 @@ def athlete_decide(request: HttpRequest, athlete_id: int) -> HttpResponse:
     """Record this week's decision (and the stage change it implies)."""
     athlete = athlete_for_user(request.user, athlete_id)
     form = DecisionForm(request.POST, stage=athlete.stage)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            review = stage_review_decide(
-                athlete=athlete,
-                decision=data["decision"],
-                reviewed_by=request.user,
-                note=data["note"],
-                back_off_to=data["back_off_to"] or None,
-            )
-        except ValidationError as error:
-            # The note is the stage change's reason: "give a reason" stands beside it.
-            if hasattr(error, "error_dict") and "reason" in error.error_dict:
-                error.error_dict["note"] = error.error_dict.pop("reason")
-            form.add_error(None, _for_form(error, form))
-        else:
-            messages.success(request, _decision_message(review))
-            return redirect("athlete", athlete_id=athlete.pk)
-    return _athlete_page(request, athlete, decision_form=form)
+
+    def decide(data: dict[str, Any]) -> tuple[int, str]:
+        review = stage_review_decide(
+            athlete=athlete,
+            decision=data["decision"],
+            reviewed_by=request.user,
+            note=data["note"],
+            back_off_to=data["back_off_to"] or None,
+        )
+        return athlete.pk, _decision_message(review)
+
+    return _saved(request, form, decide) or _athlete_page(request, athlete, decision_form=form)
 
 
 @login_required
@@ -155,15 +151,12 @@ def athlete_settings(request: HttpRequest, athlete_id: int) -> HttpResponse:
     """Change the athlete's gate minutes, pain max, cadences and distance unit."""
     athlete = athlete_for_user(request.user, athlete_id)
     form = SettingsForm(request.POST, instance=athlete)
-    if form.is_valid():
-        try:
-            services.athlete_update(athlete=athlete, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, _for_form(error, form))
-        else:
-            messages.success(request, "Settings saved.")
-            return redirect("athlete", athlete_id=athlete.pk)
-    return _athlete_page(request, athlete, settings_form=form)
+
+    def save(data: dict[str, Any]) -> tuple[int, str]:
+        services.athlete_update(athlete=athlete, **data)
+        return athlete.pk, "Settings saved."
+
+    return _saved(request, form, save) or _athlete_page(request, athlete, settings_form=form)
 
 
 @login_required
@@ -205,6 +198,26 @@ def _for_form(error: ValidationError, form: forms.BaseForm) -> ValidationError:
     )
 
 
+def _saved(
+    request: HttpRequest, form: forms.BaseForm, save: Callable[[dict[str, Any]], tuple[int, str]]
+) -> HttpResponse | None:
+    """Every PT form's path: a valid POST → its service → the message, back to the athlete.
+
+    ``save`` writes through the service and returns the athlete's id and what to say.
+    Returns None when there is nothing to save yet or it was refused: the reason is then
+    on the form, beside its field, with what the PT entered kept for the page to show.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        athlete_id, message = save(form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, _for_form(error, form))
+        return None
+    messages.success(request, message)
+    return redirect("athlete", athlete_id=athlete_id)
+
+
 def _decision_message(review: StageReview) -> str:
     change = review.stage_change
     if change is None:
@@ -226,22 +239,17 @@ def athlete_create(request: HttpRequest) -> HttpResponse:
     """Add an athlete to the clinic (arriving at any stage)."""
     clinic_id = request.user.clinic_id
     form = AthleteCreateForm(request.POST or None, clinic_id=clinic_id)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            athlete = services.athlete_create(
-                therapist=data.pop("therapist"),
-                stage_started_on=data.pop("stage_started_on"),
-                **data,
-            )
-        except ValidationError as error:
-            form.add_error(None, _for_form(error, form))
-        else:
-            messages.success(request, f"{athlete.full_name} added.")
-            return redirect("athlete", athlete_id=athlete.pk)
     if request.method == "GET":
         form.initial.setdefault("therapist", request.user.pk)
-    return render(
+
+    def create(data: dict[str, Any]) -> tuple[int, str]:
+        data = dict(data)
+        athlete = services.athlete_create(
+            therapist=data.pop("therapist"), stage_started_on=data.pop("stage_started_on"), **data
+        )
+        return athlete.pk, f"{athlete.full_name} added."
+
+    return _saved(request, form, create) or render(
         request,
         "athletes/athlete_form.html",
         {"form": form, "title": "Add an athlete"},
@@ -254,15 +262,12 @@ def athlete_edit(request: HttpRequest, athlete_id: int) -> HttpResponse:
     """Edit an athlete's details; discharge or re-activate."""
     athlete = athlete_for_user(request.user, athlete_id)
     form = AthleteForm(request.POST or None, instance=athlete, clinic_id=request.user.clinic_id)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.athlete_update(athlete=athlete, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, _for_form(error, form))
-        else:
-            messages.success(request, "Details saved.")
-            return redirect("athlete", athlete_id=athlete.pk)
-    return render(
+
+    def save(data: dict[str, Any]) -> tuple[int, str]:
+        services.athlete_update(athlete=athlete, **data)
+        return athlete.pk, "Details saved."
+
+    return _saved(request, form, save) or render(
         request,
         "athletes/athlete_form.html",
         {"form": form, "title": f"Edit {athlete.full_name}", "athlete": athlete},
@@ -297,16 +302,13 @@ def session_create(request: HttpRequest, athlete_id: int) -> HttpResponse:
         instance=SessionLog(athlete=athlete),
         initial={"date": athlete.clinic.today()},
     )
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            services.session_log_create(athlete=athlete, source=SessionSource.WEB, **data)
-        except ValidationError as error:
-            form.add_error(None, _for_form(error, form))
-        else:
-            messages.success(request, "Session logged.")
-            return redirect("athlete", athlete_id=athlete.pk)
-    return render(
+
+    def log(data: dict[str, Any]) -> tuple[int, str]:
+        fields = {name: data[name] for name in form.Meta.fields}
+        services.session_log_create(athlete=athlete, source=SessionSource.WEB, **fields)
+        return athlete.pk, "Session logged."
+
+    return _saved(request, form, log) or render(
         request,
         "athletes/session_form.html",
         {"form": form, "athlete": athlete, "title": "Log a session"},
@@ -326,24 +328,19 @@ def session_edit(request: HttpRequest, athlete_id: int, session_id: int) -> Http
     athlete = athlete_for_user(request.user, athlete_id)
     session = get_object_or_404(SessionLog, pk=session_id, athlete=athlete)
     form = SessionEditForm(request.POST or None, instance=session)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            services.session_log_update(
-                session=session,
-                expected_version=form.cleaned_data["version"],
-                **data,
-            )
-        except services.SessionChangedError as changed:
-            form = form.rebase(changed.current)
-        except ValidationError as error:
-            form.add_error(None, _for_form(error, form))
-        except SessionLog.DoesNotExist:
-            raise Http404("The session was deleted.") from None
-        else:
-            messages.success(request, "Session corrected.")
-            return redirect("athlete", athlete_id=athlete.pk)
-    return render(
+
+    def correct(data: dict[str, Any]) -> tuple[int, str]:
+        fields = {name: data[name] for name in form.Meta.fields}
+        services.session_log_update(session=session, expected_version=data["version"], **fields)
+        return athlete.pk, "Session corrected."
+
+    try:
+        saved = _saved(request, form, correct)
+    except services.SessionChangedError as changed:
+        saved, form = None, form.rebase(changed.current)
+    except SessionLog.DoesNotExist:
+        raise Http404("The session was deleted.") from None
+    return saved or render(
         request,
         "athletes/session_form.html",
         {"form": form, "athlete": athlete, "session": session, "title": "Correct a session"},

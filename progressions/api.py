@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -216,21 +215,6 @@ class StageReviewSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-# The stage change a review records reports its rules under its own field names: name
-# the review's fields instead (the note is the reason; the decision is the move).
-REVIEW_FIELDS = {"reason": "note", "to_stage": "decision", "effective_date": "decision"}
-
-
-def _review_error(error: DjangoValidationError) -> DjangoValidationError:
-    """Return ``error`` keyed by the review's own fields."""
-    if not hasattr(error, "error_dict"):
-        return error
-    renamed: dict[str, list[str]] = {}
-    for field, messages in error.message_dict.items():
-        renamed.setdefault(REVIEW_FIELDS.get(field, field), []).extend(messages)
-    return DjangoValidationError(renamed)
-
-
 @extend_schema(tags=["progression"])
 @listed_and_created(StageReviewSerializer)
 class StageReviewViewSet(AthleteRecordsViewSet):
@@ -241,14 +225,9 @@ class StageReviewViewSet(AthleteRecordsViewSet):
     ordering = ("-week_start",)
 
     def perform_create(self, serializer: StageReviewSerializer) -> None:
-        try:
-            serializer.instance = services.stage_review_decide(
-                athlete=self.get_athlete(),
-                reviewed_by=self.request.user,
-                **serializer.validated_data,
-            )
-        except DjangoValidationError as error:
-            raise _review_error(error) from None
+        serializer.instance = services.stage_review_decide(
+            athlete=self.get_athlete(), reviewed_by=self.request.user, **serializer.validated_data
+        )
 
 
 # --- The ladder -----------------------------------------------------------------------

@@ -8,6 +8,7 @@ and writes nothing when a rule is broken. Error messages are module constants.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -152,6 +153,24 @@ def stage_review_open(*, athlete: Athlete, today: dt.date | None = None) -> Stag
     return review
 
 
+# The stage change's fields a review decides with: the note is the reason, the decision
+# is the move (its stage and date).
+_REVIEW_FIELDS = {"reason": "note", "to_stage": "decision", "effective_date": "decision"}
+
+
+def _review_stage_change(**change: Any) -> StageChange:
+    """``stage_change_create`` for a review: its errors keyed by the review's fields."""
+    try:
+        return stage_change_create(**change)
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        renamed: dict[str, list[ValidationError]] = {}
+        for field, errors in error.error_dict.items():
+            renamed.setdefault(_REVIEW_FIELDS.get(field, field), []).extend(errors)
+        raise ValidationError(renamed) from None
+
+
 @transaction.atomic
 def stage_review_decide(
     *,
@@ -169,8 +188,9 @@ def stage_review_decide(
     reason, required). Without ``back_off_to`` at the first stage it records the decision
     only (the load comes down within the stage, and what came before still counts).
     ``hold`` changes no stage. One decision per athlete per week. Raises
-    ``ValidationError`` and writes nothing on any broken rule; the stage change's rules
-    answer under its own keys (a missing note is keyed ``reason``).
+    ``ValidationError`` and writes nothing on any broken rule, keyed by the review's own
+    fields: the stage change's ``reason`` is the ``note``, its stage and date the
+    ``decision`` (so a PT form and the API show each beside what the PT chose).
     """
     try:
         choice = Recommendation(decision)
@@ -192,11 +212,8 @@ def stage_review_decide(
         following = next_stage_in(DEFAULT_LADDER, current.code)
         if following is None:
             raise ValidationError({"decision": DECISION_NO_NEXT_STAGE.format(stage=current.name)})
-        change = stage_change_create(
-            athlete=athlete,
-            to_stage=following.code.value,
-            changed_by=reviewed_by,
-            reason=note,
+        change = _review_stage_change(
+            athlete=athlete, to_stage=following.code.value, changed_by=reviewed_by, reason=note
         )
     elif choice == Recommendation.BACK_OFF and (back_off_to or earlier):
         target = back_off_to or earlier[-1].code.value
@@ -204,7 +221,7 @@ def stage_review_decide(
             raise ValidationError(
                 {"back_off_to": BACK_OFF_TARGET_NOT_EARLIER.format(stage=current.name)}
             )
-        change = stage_change_create(
+        change = _review_stage_change(
             athlete=athlete, to_stage=target, changed_by=reviewed_by, reason=note
         )
     review.decision = choice.value

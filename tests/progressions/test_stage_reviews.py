@@ -58,7 +58,7 @@ def test_advance_records_the_review_and_the_stage_change(
 def test_advance_against_the_recommendation_needs_a_note(athlete: Athlete, therapist: User) -> None:
     with pytest.raises(ValidationError) as caught:
         stage_review_decide(athlete=athlete, decision="advance", reviewed_by=therapist)
-    assert "give a reason" in caught.value.message_dict["reason"][0]
+    assert "give a reason" in caught.value.message_dict["note"][0]
     assert StageReview.objects.count() == 0  # the review opened inside was rolled back
     assert StageChange.objects.count() == 0
 
@@ -136,8 +136,8 @@ def test_a_restart_without_a_note_is_refused_and_writes_nothing(
         stage_review_decide(
             athlete=athlete, decision="back_off", reviewed_by=therapist, back_off_to="uphill_walk"
         )
-    # Keyed as the stage change's reason: the PT page and the API show it under ``note``.
-    assert caught.value.message_dict["reason"] == [s.RESTART_REASON_REQUIRED]
+    # The stage change's reason is the review's note: the PT page and the API say "note".
+    assert caught.value.message_dict["note"] == [s.RESTART_REASON_REQUIRED]
     assert (StageReview.objects.count(), StageChange.objects.count()) == (0, 0)
 
 
