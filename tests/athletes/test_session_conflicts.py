@@ -31,7 +31,7 @@ from athletes.forms import (
 from athletes.models import Athlete, SessionLog
 from itbrehab.accounts.models import User
 from tests.api.sessions_api.calls import client_for
-from tests.factories import AthleteFactory
+from tests.support.athletes import sam
 from tests.support.clock import TODAY
 
 pytestmark = pytest.mark.usefixtures("wednesday_morning")
@@ -39,12 +39,8 @@ pytestmark = pytest.mark.usefixtures("wednesday_morning")
 
 @pytest.fixture
 def athlete(therapist: User) -> Athlete:
-    return AthleteFactory(
-        therapist=therapist,
-        first_name="Sam",
-        last_name="Okafor",
-        stage_started_on=TODAY - dt.timedelta(days=20),
-    )
+    """Sam, in uphill walking for 20 days."""
+    return sam(therapist)
 
 
 @pytest.fixture
