@@ -19,6 +19,7 @@ from itbrehab.accounts.models import User
 from progressions.services import stage_change_create, stage_review_decide
 from tests.support.athletes import sam
 from tests.support.clock import TODAY, days_ago
+from tests.support.sessions import walk
 
 pytestmark = pytest.mark.usefixtures("wednesday")
 
@@ -30,21 +31,8 @@ def athlete(therapist: User) -> Athlete:
 
 
 def log(athlete: Athlete, days: int, **fields: Any) -> SessionLog:
-    """Store a session through the service, so its one-variable check is computed."""
-    values: dict[str, Any] = {
-        "activity": "walk",
-        "terrain": "uphill",
-        "surface": "treadmill",
-        "incline_percent": 8,
-        "duration_min": 40,
-        "intensity": "easy",
-        "pain_before": 0,
-        "pain_during": 1,
-        "pain_after": 1,
-        "pain_next_morning": 0,
-    }
-    values.update(fields)
-    return services.session_log_create(athlete=athlete, date=days_ago(days), **values)
+    """Store a walk at this athlete's gate of 40 minutes, morning pain 0; ``fields`` override."""
+    return walk(athlete, days, **{"duration_min": 40, "pain_next_morning": 0, **fields})
 
 
 def page(client: Client, athlete: Athlete) -> str:
