@@ -1,10 +1,11 @@
 """Shared fixtures: the personas every test speaks of, and the clock they live by.
 
 Personas: ``therapist`` of ``clinic`` and ``pt`` (their logged-in browser), a ``colleague``
-in the same clinic, an ``outsider`` of another clinic, ``api_client`` (the clinic's system)
-and ``phone`` (the module's ``athlete`` signed in on their phone). The clock: ``wednesday``
-and ``wednesday_morning`` freeze it on ``tests.support.clock.TODAY``, ``now`` on the API
-suites' ``API_TODAY``; modules that live on one of them use it with ``pytestmark``.
+in the same clinic, an ``outsider`` of another clinic, ``api_client`` (the clinic's system),
+``link`` (the module's ``athlete``'s phone link and its token) and ``phone`` (that athlete,
+signed in on their phone with ``link``). The clock: ``wednesday`` and ``wednesday_morning``
+freeze it on ``tests.support.clock.TODAY``, ``now`` on the API suites' ``API_TODAY``;
+modules that live on one of them use it with ``pytestmark``.
 
 Django is imported lazily so the pure ``tests/rules`` suite also runs without it.
 """
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from django.test import Client
     from rest_framework.test import APIClient
 
-    from athletes.models import Athlete
+    from athletes.models import Athlete, DeviceLink
     from itbrehab.accounts.models import Clinic, User
 
 
@@ -72,16 +73,19 @@ def pt(client: Client, therapist: User) -> Client:
 
 
 @pytest.fixture
-def phone(athlete: Athlete, therapist: User) -> Client:
-    """The module's ``athlete`` on their phone, signed in with a link."""
-    from django.test import Client
-
+def link(athlete: Athlete, therapist: User) -> tuple[DeviceLink, str]:
+    """The module's ``athlete``'s phone link and its secret token (as texted to the phone)."""
     from athletes import services
 
-    _link, token = services.device_link_create(athlete=athlete, created_by=therapist)
-    phone = Client()
-    assert phone.get(f"/m/link/{token}/").status_code == 302
-    return phone
+    return services.device_link_create(athlete=athlete, created_by=therapist)
+
+
+@pytest.fixture
+def phone(link: tuple[DeviceLink, str]) -> Client:
+    """The module's ``athlete`` on their phone, signed in by opening ``link``."""
+    from tests.support.phones import signed_in_phone
+
+    return signed_in_phone(link[1])
 
 
 @pytest.fixture

@@ -69,6 +69,12 @@ class SessionLogFactory(factory.django.DjangoModelFactory):
     pain_after = 1
     pain_next_morning = 1
 
+    class Params:
+        # ``SessionLogFactory(flat_run=True)``: a run on a flat road instead of the walk.
+        flat_run = factory.Trait(
+            activity="run", terrain="flat", surface="road", incline_percent=None
+        )
+
 
 class PainScoreFactory(factory.django.DjangoModelFactory):
     class Meta:

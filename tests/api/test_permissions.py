@@ -22,9 +22,9 @@ from rest_framework.test import APIClient
 from athletes import services as athlete_services
 from athletes.models import Athlete, DeviceLink, SessionLog
 from itbrehab.accounts.models import User
-from progressions import services as progression_services
 from progressions.models import StageReview
 from tests.factories import AthleteFactory, PainScoreFactory, SessionLogFactory
+from tests.support.athletes import moved_to_jogging, sam
 
 NOT_FOUND = {"detail": "Not found.", "code": "not_found"}
 MISSING_ID = 987_654
@@ -151,20 +151,8 @@ class World:
 @pytest.fixture
 def world(therapist: User, colleague: User, outsider: User) -> World:
     today = timezone.localdate()
-    athlete = AthleteFactory(
-        therapist=therapist,
-        first_name="Sam",
-        last_name="Okafor",
-        stage_started_on=today - dt.timedelta(days=30),
-    )
-    progression_services.stage_change_create(
-        athlete=athlete,
-        to_stage="uphill_jog",
-        changed_by=therapist,
-        reason="Walks comfortably for 45 minutes.",
-        effective_date=today - dt.timedelta(days=10),
-    )
-    athlete.refresh_from_db()
+    athlete = sam(therapist, stage_started_on=today - dt.timedelta(days=30))
+    moved_to_jogging(athlete, on=today - dt.timedelta(days=10))
     session = SessionLogFactory(
         athlete=athlete,
         date=today - dt.timedelta(days=2),

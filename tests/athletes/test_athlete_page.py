@@ -17,55 +17,26 @@ from athletes import athlete_page, services
 from athletes.models import Athlete, SessionLog
 from itbrehab.accounts.models import User
 from progressions.services import stage_change_create, stage_review_decide
-from tests.factories import AthleteFactory
+from tests.support.athletes import sam
+from tests.support.clock import TODAY, days_ago
+from tests.support.sessions import walk
 
-TODAY = dt.date(2026, 3, 11)  # a Wednesday
-NOON = dt.datetime(2026, 3, 11, 12, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _wednesday(time_machine: Any) -> None:
-    time_machine.move_to(NOON, tick=False)
-
-
-def days_ago(days: int) -> dt.date:
-    return TODAY - dt.timedelta(days=days)
+pytestmark = pytest.mark.usefixtures("wednesday")
 
 
 @pytest.fixture
 def athlete(therapist: User) -> Athlete:
     """Sam, in uphill walking for 20 days, gate at 40 minutes and pain ≤ 1."""
-    return AthleteFactory(
-        therapist=therapist,
-        first_name="Sam",
-        last_name="Okafor",
-        phone="+44 7700 900123",
-        stage_started_on=days_ago(20),
-        walk_gate_minutes=40,
-        gate_pain_max=1,
-    )
+    return sam(therapist, phone="+44 7700 900123", walk_gate_minutes=40, gate_pain_max=1)
 
 
 def log(athlete: Athlete, days: int, **fields: Any) -> SessionLog:
-    """Store a session through the service, so its one-variable check is computed."""
-    values: dict[str, Any] = {
-        "activity": "walk",
-        "terrain": "uphill",
-        "surface": "treadmill",
-        "incline_percent": 8,
-        "duration_min": 40,
-        "intensity": "easy",
-        "pain_before": 0,
-        "pain_during": 1,
-        "pain_after": 1,
-        "pain_next_morning": 0,
-    }
-    values.update(fields)
-    return services.session_log_create(athlete=athlete, date=days_ago(days), **values)
+    """Store a walk at this athlete's gate of 40 minutes, morning pain 0; ``fields`` override."""
+    return walk(athlete, days, **{"duration_min": 40, "pain_next_morning": 0, **fields})
 
 
-def page(client: Client, user: User, athlete: Athlete) -> str:
-    client.force_login(user)
+def page(client: Client, athlete: Athlete) -> str:
+    """The athlete's page as ``client`` (logged in) sees it."""
     response = client.get(f"/athletes/{athlete.pk}/")
     assert response.status_code == 200
     return response.content.decode()
@@ -88,10 +59,11 @@ def chart_data(html: str) -> dict[str, Any]:
 
 
 def test_the_therapist_and_a_colleague_see_the_page(
-    client: Client, athlete: Athlete, therapist: User, colleague: User
+    pt: Client, athlete: Athlete, colleague: User
 ) -> None:
-    assert "<h1>Sam Okafor</h1>" in page(client, therapist, athlete)
-    assert "<h1>Sam Okafor</h1>" in page(client, colleague, athlete)
+    assert "<h1>Sam Okafor</h1>" in page(pt, athlete)
+    pt.force_login(colleague)
+    assert "<h1>Sam Okafor</h1>" in page(pt, athlete)
 
 
 def test_an_outsider_gets_404(client: Client, athlete: Athlete, outsider: User) -> None:
@@ -99,10 +71,9 @@ def test_an_outsider_gets_404(client: Client, athlete: Athlete, outsider: User) 
     assert client.get(f"/athletes/{athlete.pk}/").status_code == 404
 
 
-def test_an_unknown_athlete_gets_404(client: Client, athlete: Athlete, therapist: User) -> None:
-    client.force_login(therapist)
-    assert client.get(f"/athletes/{athlete.pk + 1000}/").status_code == 404
-    assert client.get("/athletes/99999999999999999999/").status_code == 404
+def test_an_unknown_athlete_gets_404(pt: Client, athlete: Athlete) -> None:
+    assert pt.get(f"/athletes/{athlete.pk + 1000}/").status_code == 404
+    assert pt.get("/athletes/99999999999999999999/").status_code == 404
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client: Client, athlete: Athlete) -> None:
@@ -111,20 +82,17 @@ def test_anonymous_visitors_are_sent_to_log_in(client: Client, athlete: Athlete)
     assert response["Location"].startswith("/accounts/login/?next=")
 
 
-def test_the_page_refuses_writes(client: Client, athlete: Athlete, therapist: User) -> None:
-    client.force_login(therapist)
-    assert client.post(f"/athletes/{athlete.pk}/").status_code == 405
+def test_the_page_refuses_writes(pt: Client, athlete: Athlete) -> None:
+    assert pt.post(f"/athletes/{athlete.pk}/").status_code == 405
 
 
 # --- Ladder and gate -------------------------------------------------------------------
 
 
-def test_the_ladder_marks_the_current_stage(
-    client: Client, athlete: Athlete, therapist: User
-) -> None:
+def test_the_ladder_marks_the_current_stage(pt: Client, athlete: Athlete) -> None:
     Athlete.objects.filter(pk=athlete.pk).update(stage="flat_run")
 
-    ladder = section(page(client, therapist, athlete), "ladder-h")
+    ladder = section(page(pt, athlete), "ladder-h")
 
     assert ladder.count('aria-current="step"') == 1
     assert re.search(
@@ -137,13 +105,13 @@ def test_the_ladder_marks_the_current_stage(
 
 
 def test_the_gate_checklist_states_its_numbers_and_links_the_sessions_that_count(
-    client: Client, athlete: Athlete, therapist: User
+    pt: Client, athlete: Athlete
 ) -> None:
     older = log(athlete, 6)
     log(athlete, 4, duration_min=30)  # shorter than the gate: neither helps nor hurts
     newer = log(athlete, 2)
 
-    html = page(client, therapist, athlete)
+    html = page(pt, athlete)
     gate = section(html, "gate-h")
 
     assert "to Uphill jogging (walk–run)" in gate
@@ -156,20 +124,20 @@ def test_the_gate_checklist_states_its_numbers_and_links_the_sessions_that_count
         assert f'<tr id="session-{session_id}" class="evidence-row' in html
 
 
-def test_an_unmet_gate_says_so_in_words(client: Client, athlete: Athlete, therapist: User) -> None:
+def test_an_unmet_gate_says_so_in_words(pt: Client, athlete: Athlete) -> None:
     log(athlete, 2, pain_after=2)  # above this athlete's pain maximum of 1
 
-    gate = section(page(client, therapist, athlete), "gate-h")
+    gate = section(page(pt, athlete), "gate-h")
 
     assert '<span class="visually-hidden">Not met:</span>' in gate
 
 
 def test_red_flags_are_listed_with_their_meaning_and_their_sessions_marked(
-    client: Client, athlete: Athlete, therapist: User
+    pt: Client, athlete: Athlete
 ) -> None:
     hurt = log(athlete, 1, pain_during=6, pain_after=7, stopped_early=True)
 
-    html = page(client, therapist, athlete)
+    html = page(pt, athlete)
     gate = section(html, "gate-h")
 
     assert '<ul class="red-flags">' in gate
@@ -179,13 +147,11 @@ def test_red_flags_are_listed_with_their_meaning_and_their_sessions_marked(
     assert '<span class="badge badge-back_off badge-large">Back off</span>' in html
 
 
-def test_a_session_that_changed_two_variables_is_warned_about(
-    client: Client, athlete: Athlete, therapist: User
-) -> None:
+def test_a_session_that_changed_two_variables_is_warned_about(pt: Client, athlete: Athlete) -> None:
     log(athlete, 5)
     jump = log(athlete, 2, surface="road", duration_min=45)  # surface and duration
 
-    html = page(client, therapist, athlete)
+    html = page(pt, athlete)
     warnings = section(html, "gate-h").split('<ul class="warnings">')[1]
 
     assert f'<a href="#session-{jump.pk}">Mon 9 Mar</a>' in warnings
@@ -197,11 +163,11 @@ def test_a_session_that_changed_two_variables_is_warned_about(
 
 
 def test_the_suggested_next_session_and_the_target_cadence_are_shown(
-    client: Client, athlete: Athlete, therapist: User
+    pt: Client, athlete: Athlete
 ) -> None:
     log(athlete, 2, duration_min=30)
 
-    nxt = section(page(client, therapist, athlete), "next-h")
+    nxt = section(page(pt, athlete), "next-h")
 
     assert "<dt>Duration</dt><dd>30 min at 8.0%</dd>" in nxt  # done once: repeated
     assert "<strong>179</strong> steps/min (preferred 170)" in nxt
@@ -211,7 +177,7 @@ def test_the_suggested_next_session_and_the_target_cadence_are_shown(
 
 
 def test_the_chart_data_holds_pain_minutes_cadence_and_the_target(
-    client: Client, athlete: Athlete, therapist: User
+    pt: Client, athlete: Athlete
 ) -> None:
     log(athlete, 9, pain_during=2, pain_after=3, pain_next_morning=1)  # Mon 2 Mar
     log(athlete, 8, activity="cross_training", terrain=None, surface=None, incline_percent=None,
@@ -220,7 +186,7 @@ def test_the_chart_data_holds_pain_minutes_cadence_and_the_target(
         run_interval_sec=60, walk_interval_sec=120, repeats=10, pain_next_morning=None)  # fmt: skip
     log(athlete, 120, duration_min=20)  # older than the 12 weeks the page covers
 
-    data = chart_data(page(client, therapist, athlete))
+    data = chart_data(page(pt, athlete))
 
     assert data["pain"] == [
         {"date": "2026-03-02", "during": 2, "after": 3, "next_morning": 1},
@@ -241,9 +207,9 @@ def test_the_chart_data_holds_pain_minutes_cadence_and_the_target(
 
 
 def test_the_three_charts_have_their_canvases_and_the_vendored_script(
-    client: Client, athlete: Athlete, therapist: User
+    pt: Client, athlete: Athlete
 ) -> None:
-    html = page(client, therapist, athlete)
+    html = page(pt, athlete)
 
     for canvas in ("pain-chart", "minutes-chart", "cadence-chart"):
         assert re.search(rf'<canvas id="{canvas}" role="img" aria-label="[^"]+">', html)
@@ -254,14 +220,14 @@ def test_the_three_charts_have_their_canvases_and_the_vendored_script(
 
 
 def test_the_session_list_covers_the_last_12_weeks_newest_first(
-    client: Client, athlete: Athlete, therapist: User
+    pt: Client, athlete: Athlete
 ) -> None:
     old = log(athlete, 90)
     first = log(athlete, 80)
     second = log(athlete, 3)
     third = log(athlete, 3)  # same day, recorded later
 
-    html = page(client, therapist, athlete)
+    html = page(pt, athlete)
 
     rows = re.findall(r'<tr id="session-(\d+)"', section(html, "sessions-h"))
     assert rows == [str(third.pk), str(second.pk), str(first.pk)]
@@ -273,7 +239,7 @@ def test_the_session_list_covers_the_last_12_weeks_newest_first(
 
 
 def test_the_stage_history_shows_who_when_why_and_the_recommendation(
-    client: Client, athlete: Athlete, therapist: User, colleague: User
+    pt: Client, athlete: Athlete, colleague: User
 ) -> None:
     stage_change_create(
         athlete=athlete,
@@ -283,7 +249,7 @@ def test_the_stage_history_shows_who_when_why_and_the_recommendation(
         effective_date=days_ago(5),
     )
 
-    history = section(page(client, therapist, athlete), "history-h")
+    history = section(page(pt, athlete), "history-h")
 
     assert '<time datetime="2026-03-06">6 Mar 2026</time>' in history
     assert "Uphill walking → <strong>Uphill jogging (walk–run)</strong>" in history
@@ -291,18 +257,16 @@ def test_the_stage_history_shows_who_when_why_and_the_recommendation(
     assert "“Walked 40 min pain-free twice; started walk–run.”" in history
 
 
-def test_without_a_stage_change_the_history_says_since_when(
-    client: Client, athlete: Athlete, therapist: User
-) -> None:
-    history = section(page(client, therapist, athlete), "history-h")
+def test_without_a_stage_change_the_history_says_since_when(pt: Client, athlete: Athlete) -> None:
+    history = section(page(pt, athlete), "history-h")
 
     assert "In uphill walking since 19 Feb 2026; no stage change recorded yet." in history
 
 
 def test_the_decision_form_offers_advance_hold_and_back_off_with_a_note(
-    client: Client, athlete: Athlete, therapist: User
+    pt: Client, athlete: Athlete
 ) -> None:
-    decision = section(page(client, therapist, athlete), "decision-h")
+    decision = section(page(pt, athlete), "decision-h")
 
     assert f'action="/athletes/{athlete.pk}/decision/"' in decision
     for value in ("advance", "hold", "back_off"):
@@ -314,21 +278,19 @@ def test_the_decision_form_offers_advance_hold_and_back_off_with_a_note(
 
 
 def test_a_decided_week_shows_the_decision_instead_of_the_form(
-    client: Client, athlete: Athlete, therapist: User
+    pt: Client, athlete: Athlete, therapist: User
 ) -> None:
     stage_review_decide(athlete=athlete, decision="hold", reviewed_by=therapist, note="Easy week.")
 
-    decision = section(page(client, therapist, athlete), "decision-h")
+    decision = section(page(pt, athlete), "decision-h")
 
     assert "<form" not in decision
     assert f"Recorded <strong>hold</strong> by {therapist.get_full_name()}" in decision
     assert "“Easy week.”" in decision
 
 
-def test_the_settings_form_shows_the_current_values(
-    client: Client, athlete: Athlete, therapist: User
-) -> None:
-    settings = section(page(client, therapist, athlete), "settings-h")
+def test_the_settings_form_shows_the_current_values(pt: Client, athlete: Athlete) -> None:
+    settings = section(page(pt, athlete), "settings-h")
 
     assert f'action="/athletes/{athlete.pk}/settings/"' in settings
     assert 'name="walk_gate_minutes" value="40"' in settings
@@ -338,10 +300,8 @@ def test_the_settings_form_shows_the_current_values(
     assert re.search(r'<input type="number" name="target_cadence_spm"(?![^>]*value=)', settings)
 
 
-def test_help_texts_and_errors_are_tied_to_their_fields(
-    client: Client, athlete: Athlete, therapist: User
-) -> None:
-    html = page(client, therapist, athlete)
+def test_help_texts_and_errors_are_tied_to_their_fields(pt: Client, athlete: Athlete) -> None:
+    html = page(pt, athlete)
 
     for described in re.findall(r'aria-describedby="([^"]+)"', html):
         for element_id in described.split():
@@ -349,11 +309,11 @@ def test_help_texts_and_errors_are_tied_to_their_fields(
 
 
 def test_the_phone_link_section_offers_a_link_and_lists_earlier_ones(
-    client: Client, athlete: Athlete, therapist: User
+    pt: Client, athlete: Athlete, therapist: User
 ) -> None:
     link, token = services.device_link_create(athlete=athlete, created_by=therapist)
 
-    links = section(page(client, therapist, athlete), "links-h")
+    links = section(page(pt, athlete), "links-h")
 
     assert f'action="/athletes/{athlete.pk}/links/"' in links
     assert "Create a phone link" in links
@@ -402,16 +362,15 @@ def _count_page_queries(
 
 
 def test_the_query_count_does_not_grow_with_sessions(
-    client: Client, athlete: Athlete, therapist: User, django_assert_max_num_queries: Any
+    pt: Client, athlete: Athlete, therapist: User, django_assert_max_num_queries: Any
 ) -> None:
     services.device_link_create(athlete=athlete, created_by=therapist)
     stage_change_create(athlete=athlete, to_stage="uphill_jog", changed_by=therapist, reason="x")
-    client.force_login(therapist)
 
     _bulk_sessions(athlete, 10, days=10)
-    with_10, html_10 = _count_page_queries(client, athlete, django_assert_max_num_queries)
+    with_10, html_10 = _count_page_queries(pt, athlete, django_assert_max_num_queries)
     _bulk_sessions(athlete, 1990, days=400)
-    with_2000, html_2000 = _count_page_queries(client, athlete, django_assert_max_num_queries)
+    with_2000, html_2000 = _count_page_queries(pt, athlete, django_assert_max_num_queries)
 
     assert with_10 == with_2000 == ATHLETE_PAGE_QUERIES
     assert html_10.count('<tr id="session-') == 10

@@ -16,32 +16,17 @@ from athletes import services
 from athletes.forms import AthleteForm, SessionEditForm, SettingsForm
 from athletes.models import Athlete, SessionLog
 from itbrehab.accounts.models import User
-from tests.factories import AthleteFactory
+from tests.support.athletes import sam
 
-NOON = dt.datetime(2026, 3, 11, 12, 0, tzinfo=dt.UTC)  # a Wednesday
-
-
-@pytest.fixture(autouse=True)
-def _wednesday(time_machine: Any) -> None:
-    time_machine.move_to(NOON, tick=False)
+pytestmark = pytest.mark.usefixtures("wednesday")
 
 
 @pytest.fixture
 def athlete(therapist: User) -> Athlete:
-    return AthleteFactory(
-        therapist=therapist,
-        first_name="Sam",
-        last_name="Okafor",
-        walk_gate_minutes=40,
-        gate_pain_max=1,
-        stage_started_on=dt.date(2026, 2, 20),
+    """Sam, in uphill walking since 20 February, gate at 40 minutes and pain ≤ 1."""
+    return sam(
+        therapist, walk_gate_minutes=40, gate_pain_max=1, stage_started_on=dt.date(2026, 2, 20)
     )
-
-
-@pytest.fixture
-def pt(client: Client, therapist: User) -> Client:
-    client.force_login(therapist)
-    return client
 
 
 def _settings(**changes: Any) -> dict[str, Any]:

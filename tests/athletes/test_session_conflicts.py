@@ -11,7 +11,6 @@ The forms are filled as a browser fills them: from the page's own inputs.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from html import unescape
 from html.parser import HTMLParser
@@ -21,7 +20,6 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from athletes import services
 from athletes.forms import (
     FIELD_CHANGED_BY_BOTH,
     FIELD_CHANGED_BY_OTHERS,
@@ -31,39 +29,22 @@ from athletes.forms import (
 from athletes.models import Athlete, SessionLog
 from itbrehab.accounts.models import User
 from tests.api.sessions_api.calls import client_for
-from tests.factories import AthleteFactory
-from tests.support.clock import TODAY
+from tests.support.athletes import sam
+from tests.support.sessions import walk
 
 pytestmark = pytest.mark.usefixtures("wednesday_morning")
 
 
 @pytest.fixture
 def athlete(therapist: User) -> Athlete:
-    return AthleteFactory(
-        therapist=therapist,
-        first_name="Sam",
-        last_name="Okafor",
-        stage_started_on=TODAY - dt.timedelta(days=20),
-    )
+    """Sam, in uphill walking for 20 days."""
+    return sam(therapist)
 
 
 @pytest.fixture
 def session(athlete: Athlete) -> SessionLog:
     """Yesterday's uphill walk; the morning question about it is still open."""
-    return services.session_log_create(
-        athlete=athlete,
-        date=TODAY - dt.timedelta(days=1),
-        activity="walk",
-        terrain="uphill",
-        surface="treadmill",
-        incline_percent=8,
-        duration_min=30,
-        intensity="easy",
-        pain_before=0,
-        pain_during=1,
-        pain_after=1,
-        pain_next_morning=None,
-    )
+    return walk(athlete, 1, pain_next_morning=None)
 
 
 @pytest.fixture

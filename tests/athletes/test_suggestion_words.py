@@ -19,7 +19,6 @@ import pytest
 from django.test import Client
 from django.utils.html import escape
 
-from athletes import services
 from athletes.models import Athlete
 from athletes.phone.words import describe_suggestion
 from itbrehab.accounts.models import User
@@ -34,8 +33,10 @@ from progressions.rules.protocol import (
 )
 from progressions.selectors import athlete_progression
 from progressions.services import stage_review_decide
-from tests.factories import AthleteFactory, SessionLogFactory
+from tests.factories import SessionLogFactory
+from tests.support.athletes import sam
 from tests.support.clock import TODAY, days_ago
+from tests.support.phones import phone_of
 
 METRONOME_LINK = 'href="/m/metronome/"'
 
@@ -45,15 +46,7 @@ pytestmark = pytest.mark.usefixtures("wednesday_morning")
 
 def athlete_in(therapist: User, stage: str = "uphill_walk") -> Athlete:
     """Sam, in ``stage`` for 20 days, usual step rate 170 (target 179)."""
-    return AthleteFactory(
-        therapist=therapist,
-        first_name="Sam",
-        last_name="Okafor",
-        stage=stage,
-        stage_started_on=days_ago(20),
-        preferred_cadence_spm=170,
-        target_cadence_spm=179,
-    )
+    return sam(therapist, stage=stage, preferred_cadence_spm=170, target_cadence_spm=179)
 
 
 def gate_met(therapist: User) -> Athlete:
@@ -72,16 +65,8 @@ def rest_day(therapist: User) -> Athlete:
     return athlete
 
 
-def phone(athlete: Athlete) -> Client:
-    """The athlete's phone, signed in with a fresh link."""
-    _link, token = services.device_link_create(athlete=athlete, created_by=athlete.therapist)
-    client = Client()
-    assert client.get(f"/m/link/{token}/").status_code == 302
-    return client
-
-
 def phone_home(athlete: Athlete) -> str:
-    response = phone(athlete).get("/m/")
+    response = phone_of(athlete).get("/m/")
     assert response.status_code == 200
     return response.content.decode()
 
@@ -247,7 +232,7 @@ def test_when_the_gate_is_met_the_phone_says_the_pt_decides_and_keeps_to_this_st
     assert "Today: 30 min uphill walk on the treadmill at 8%" in card
     assert "walk–run" not in card
     assert escape(reason) not in card
-    log_form = phone(athlete).get("/m/log/").content.decode()
+    log_form = phone_of(athlete).get("/m/log/").content.decode()
     assert 'name="activity" value="walk" checked' in log_form
     assert 'name="activity" value="walk_run" checked' not in log_form
 
@@ -270,7 +255,7 @@ def test_on_a_rest_day_the_phone_says_rest_and_that_the_pt_was_alerted(
 def test_on_a_rest_day_the_log_form_fills_in_only_the_date(therapist: User) -> None:
     athlete = rest_day(therapist)
 
-    form = phone(athlete).get("/m/log/").content.decode()
+    form = phone_of(athlete).get("/m/log/").content.decode()
 
     assert f'name="date" value="{TODAY.isoformat()}"' in form
     assert 'name="client_id"' in form
@@ -288,15 +273,7 @@ def test_the_metronome_is_not_offered_for_a_walk(therapist: User) -> None:
 
 def test_the_metronome_is_offered_for_a_run(therapist: User) -> None:
     athlete = athlete_in(therapist, "flat_run")
-    SessionLogFactory(
-        athlete=athlete,
-        date=days_ago(2),
-        activity="run",
-        terrain="flat",
-        surface="road",
-        incline_percent=None,
-        duration_min=20,
-    )
+    SessionLogFactory(athlete=athlete, date=days_ago(2), flat_run=True, duration_min=20)
 
     card = today_card(phone_home(athlete))
 

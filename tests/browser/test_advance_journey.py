@@ -21,6 +21,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from athletes import services
 from athletes.models import Athlete
 from itbrehab.accounts.models import Clinic, User
+from tests.browser.test_phone_journey import PHONE
 from tests.factories import (
     DEFAULT_PASSWORD,
     AthleteFactory,
@@ -30,15 +31,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 3,
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "en-GB",
-    "timezone_id": "Europe/London",
-}
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 
@@ -9,14 +8,11 @@ from athletes.models import Athlete
 from itbrehab.accounts.models import User
 from tests.factories import AthleteFactory
 
-TODAY = dt.date(2026, 3, 4)  # a Wednesday
-
 
 @pytest.fixture
-def today(time_machine: Any) -> dt.date:
-    """Freeze the clock at noon on TODAY in London (the clinic's zone)."""
-    time_machine.move_to(dt.datetime(2026, 3, 4, 12, 0, tzinfo=dt.UTC), tick=False)
-    return TODAY
+def today(now: dt.date) -> dt.date:
+    """The shared ``now``: noon on Wednesday ``clock.API_TODAY`` in London, standing still."""
+    return now
 
 
 @pytest.fixture

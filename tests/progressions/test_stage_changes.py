@@ -18,6 +18,7 @@ from progressions.rules import SuggestedSession
 from progressions.selectors import athlete_progression
 from progressions.services import stage_change_create
 from tests.factories import SessionLogFactory
+from tests.support.athletes import moved_to_jogging
 
 
 def _tolerated_uphill_walks(athlete: Athlete, today: dt.date, minutes: int = 30) -> None:
@@ -135,13 +136,7 @@ def test_the_effective_date_may_be_the_day_the_stage_began(
 def test_a_second_change_cannot_be_dated_before_the_first(
     athlete: Athlete, therapist: User, today: dt.date
 ) -> None:
-    stage_change_create(
-        athlete=athlete,
-        to_stage="uphill_jog",
-        changed_by=therapist,
-        reason="ok",
-        effective_date=today - dt.timedelta(days=2),
-    )
+    moved_to_jogging(athlete, on=today - dt.timedelta(days=2))
     message = _refused_after_change(
         athlete, to_stage="uphill_walk", effective_date=today - dt.timedelta(days=3)
     )
@@ -166,13 +161,7 @@ def test_a_discharged_athlete_cannot_change_stage(athlete: Athlete, therapist: U
 def test_the_history_keeps_every_change_in_order(
     athlete: Athlete, therapist: User, today: dt.date
 ) -> None:
-    stage_change_create(
-        athlete=athlete,
-        to_stage="uphill_jog",
-        changed_by=therapist,
-        reason="a",
-        effective_date=today - dt.timedelta(days=5),
-    )
+    moved_to_jogging(athlete, on=today - dt.timedelta(days=5))
     stage_change_create(athlete=athlete, to_stage="uphill_walk", changed_by=therapist)
     history = list(
         StageChange.objects.filter(athlete=athlete).values_list("from_stage", "to_stage")

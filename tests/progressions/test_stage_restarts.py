@@ -20,6 +20,7 @@ from progressions.models import StageChange
 from progressions.selectors import athlete_progression
 from progressions.services import stage_change_create
 from tests.factories import AthleteFactory, PainScoreFactory, SessionLogFactory
+from tests.support.athletes import moved_to_jogging
 
 STAGE_ROW = ("stage", "stage_started_on", "stage_changed_at", "stage_entry_session", "updated_at")
 
@@ -34,15 +35,7 @@ def jogger(therapist: User, today: dt.date) -> Athlete:
     athlete = AthleteFactory(
         therapist=therapist, stage="uphill_walk", stage_started_on=today - dt.timedelta(days=20)
     )
-    stage_change_create(
-        athlete=athlete,
-        to_stage="uphill_jog",
-        changed_by=therapist,
-        reason="Walks 45 minutes comfortably.",
-        effective_date=today - dt.timedelta(days=2),
-    )
-    athlete.refresh_from_db()
-    return athlete
+    return moved_to_jogging(athlete, on=today - dt.timedelta(days=2))
 
 
 def test_a_restart_with_a_reason_records_a_change_within_the_stage(

@@ -101,6 +101,8 @@ def progression(
     pain_scores: Sequence[PainScoreRecord] = (),
     athlete: AthleteSettings | None = None,
     today: datetime.date = TODAY,
+    changed_at: datetime.datetime | None = None,
+    entry: SuggestedSession | None = None,
 ) -> Progression:
     """Return ``evaluate`` for one athlete on ``today`` (default: stage started long ago)."""
     return evaluate(
@@ -110,6 +112,8 @@ def progression(
         sessions=sessions,
         pain_scores=pain_scores,
         today=today,
+        stage_changed_at=changed_at,
+        stage_entry=entry,
     )
 
 
@@ -123,16 +127,15 @@ def suggest(
     changed_at: datetime.datetime | None = None,
     entry: SuggestedSession | None = None,
 ) -> SuggestedSession:
-    """Return the suggested next session of ``evaluate`` on ``TODAY``."""
-    return evaluate(
+    """Return the suggested next session of ``progression`` on ``TODAY``."""
+    return progression(
+        sessions,
         stage=stage,
-        stage_since=since,
-        settings=athlete or AthleteSettings(),
-        sessions=sessions,
+        since=since,
         pain_scores=pain_scores,
-        today=TODAY,
-        stage_changed_at=changed_at,
-        stage_entry=entry,
+        athlete=athlete,
+        changed_at=changed_at,
+        entry=entry,
     ).suggested_next_session
 
 

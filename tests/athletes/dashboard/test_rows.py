@@ -28,23 +28,11 @@ def test_a_row_shows_stage_step_days_last_session_pain_badge_flags_and_review(
     pt: Client, therapist: User
 ) -> None:
     athlete = make_athlete(therapist, "Aisha Bello", stage="flat_run", stage_days=12)
-    SessionLogFactory(
-        athlete=athlete,
-        date=days_ago(4),
-        activity="run",
-        terrain="flat",
-        surface="road",
-        incline_percent=None,
-        pain_during=1,
-        pain_after=1,
-    )
+    SessionLogFactory(athlete=athlete, date=days_ago(4), flat_run=True, pain_during=1, pain_after=1)
     SessionLogFactory(
         athlete=athlete,
         date=days_ago(2),
-        activity="run",
-        terrain="flat",
-        surface="road",
-        incline_percent=None,
+        flat_run=True,
         pain_during=3,
         pain_after=6,
         pain_next_morning=2,

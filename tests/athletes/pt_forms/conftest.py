@@ -6,13 +6,10 @@ import pytest
 
 from athletes.models import Athlete
 from itbrehab.accounts.models import User
-from tests.factories import AthleteFactory
-from tests.support.clock import days_ago
+from tests.support.athletes import sam
 
 
 @pytest.fixture
 def athlete(therapist: User) -> Athlete:
     """Sam, in uphill walking for 20 days, preferred cadence 170 (target 179)."""
-    return AthleteFactory(
-        therapist=therapist, first_name="Sam", last_name="Okafor", stage_started_on=days_ago(20)
-    )
+    return sam(therapist)

@@ -5,28 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from athletes import services
-from athletes.models import Athlete, SessionLog
+from athletes.models import Athlete
 from itbrehab.accounts.models import User
 from progressions.models import StageChange, StageReview
 from tests.support.clock import days_ago
-
-
-def walk(athlete: Athlete, days: int, **fields: Any) -> SessionLog:
-    values: dict[str, Any] = {
-        "activity": "walk",
-        "terrain": "uphill",
-        "surface": "treadmill",
-        "incline_percent": 8,
-        "duration_min": 30,
-        "intensity": "easy",
-        "pain_before": 0,
-        "pain_during": 1,
-        "pain_after": 1,
-        "pain_next_morning": 1,
-    }
-    values.update(fields)
-    return services.session_log_create(athlete=athlete, date=days_ago(days), **values)
+from tests.support.sessions import walk
 
 
 def gate_met(athlete: Athlete) -> None:

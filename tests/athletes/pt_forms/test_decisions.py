@@ -24,10 +24,10 @@ from tests.athletes.pt_forms.forms import (
     form_errors,
     gate_met,
     html_of,
-    walk,
     written,
 )
 from tests.support.clock import TODAY, days_ago
+from tests.support.sessions import walk
 
 pytestmark = pytest.mark.usefixtures("wednesday")
 

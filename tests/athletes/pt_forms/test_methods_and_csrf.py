@@ -15,9 +15,9 @@ from progressions.models import StageReview
 from tests.athletes.pt_forms.forms import (
     html_of,
     session_data,
-    walk,
     written,
 )
+from tests.support.sessions import walk
 
 pytestmark = pytest.mark.usefixtures("wednesday")
 

@@ -12,10 +12,10 @@ from tests.athletes.pt_forms.forms import (
     field_error,
     html_of,
     session_data,
-    walk,
 )
 from tests.factories import AthleteFactory
 from tests.support.clock import days_ago
+from tests.support.sessions import walk
 
 pytestmark = pytest.mark.usefixtures("wednesday")
 

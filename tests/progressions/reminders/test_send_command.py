@@ -29,13 +29,9 @@ from tests.progressions.reminders.clinics import (
     SITE,
     utc,
 )
+from tests.support.clock import TODAY, days_ago
 
 WEDNESDAY_10AM = utc(2026, 3, 11, 10, 0)  # London is on GMT
-TODAY = dt.date(2026, 3, 11)
-
-
-def days_ago(days: int) -> dt.date:
-    return TODAY - dt.timedelta(days=days)
 
 
 def make_athlete(therapist: User, name: str, **fields: Any) -> Athlete:
