@@ -58,7 +58,7 @@ def routed_phone_page(new_context: Any, live_server: Any) -> Any:
     service worker's fetch handler (Playwright's docs advise blocking service workers
     when routing), which made such tests fail now and then under load.
     """
-    from tests.browser.test_phone_journey import PHONE
+    from tests.browser.phone import PHONE
 
     context = new_context(**{**PHONE, "service_workers": "block"}, base_url=live_server.url)
     page = context.new_page()

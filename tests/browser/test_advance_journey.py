@@ -21,7 +21,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from athletes import services
 from athletes.models import Athlete
 from itbrehab.accounts.models import Clinic, User
-from tests.browser.test_phone_journey import PHONE
+from tests.browser.phone import PHONE
 from tests.factories import (
     DEFAULT_PASSWORD,
     AthleteFactory,

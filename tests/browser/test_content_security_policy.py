@@ -19,6 +19,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from athletes import services
 from athletes.models import Athlete
 from itbrehab.accounts.models import User
+from tests.browser.phone import PHONE
 from tests.factories import DEFAULT_PASSWORD, AthleteFactory, SessionLogFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,12 +34,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
   );
 });
 """
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "is_mobile": True,
-    "has_touch": True,
-    "service_workers": "allow",
-}
 
 
 class Watch:

@@ -22,19 +22,11 @@ from athletes import services
 from athletes.models import PAIN_DURING_REQUIRED, Athlete, DeviceLink, SessionLog
 from athletes.phone.access import SESSION_KEY
 from itbrehab.accounts.models import User
+from tests.browser.phone import PHONE, open_link, outbox_emptied, pain_button
 from tests.factories import AthleteFactory, SessionLogFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 3,
-    "is_mobile": True,
-    "has_touch": True,
-    "service_workers": "allow",
-    "locale": "en-GB",
-    "timezone_id": "Europe/London",
-}
 PAGE_BUDGET = 100 * 1024  # bytes a phone page may transfer (SPEC §4)
 
 
@@ -71,26 +63,6 @@ def js_errors(phone_page: Page) -> list[str]:
     phone_page.on("pageerror", lambda exc: errors.append(str(exc)))
     phone_page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     return errors
-
-
-def open_link(page: Page, athlete: Athlete) -> DeviceLink:
-    """Open a fresh phone link for the athlete as the text message would."""
-    link, token = services.device_link_create(athlete=athlete, created_by=athlete.therapist)
-    page.goto(f"/m/link/{token}/")
-    expect(page).to_have_url(re.compile(r"/m/$"))
-    expect(page.get_by_role("heading", name=f"Hi {athlete.first_name}")).to_be_visible()
-    return link
-
-
-def pain_button(page: Page, field: str, value: int) -> Locator:
-    return page.locator(f"label.pain-button:has(input[name={field}][value='{value}'])")
-
-
-def outbox_emptied(page: Page) -> None:
-    """Wait until the phone has sent everything it kept (the server has answered)."""
-    # A function, not a bare expression: Playwright polls an expression through eval(),
-    # which the pages' Content-Security-Policy refuses (as it should).
-    page.wait_for_function("() => localStorage.getItem('itbrehab-outbox') === '[]'")
 
 
 def test_an_athlete_logs_the_suggested_session_in_three_taps_and_the_pt_sees_it(

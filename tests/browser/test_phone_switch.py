@@ -19,7 +19,7 @@ from playwright.sync_api import BrowserContext, Page, Response, Route, expect
 
 from athletes import services
 from athletes.models import Athlete, DeviceLink, SessionLog
-from tests.browser.test_phone_journey import PHONE, open_link, outbox_emptied, pain_button
+from tests.browser.phone import PHONE, open_link, outbox_emptied, pain_button
 from tests.factories import SessionLogFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
