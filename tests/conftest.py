@@ -13,6 +13,8 @@ Django is imported lazily so the pure ``tests/rules`` suite also runs without it
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -42,6 +44,37 @@ def _empty_cache(request: pytest.FixtureRequest) -> None:
         from django.core.cache import cache
 
         cache.clear()
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Debian's Chromium, headless, for every Playwright test (it never downloads a browser).
+
+    Playwright's sync API keeps an event loop running in the test thread from its first
+    launch to the end of the session; the ORM calls the tests make afterwards (fixtures,
+    database flushes) are still synchronous and safe, so Django is told so for as long as
+    that loop may run. Set here, with the launch, whichever folder launches first: a
+    worker whose first Playwright test was the production smoke test once failed every
+    database test after it.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield {
+            **browser_type_launch_args,
+            "executable_path": CHROMIUM,
+            "args": [
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        }
 
 
 @pytest.fixture

@@ -1,44 +1,14 @@
 """Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
 
-``.ci/run`` installs the ``chromium`` package; Playwright never downloads a browser.
+``.ci/run`` installs the ``chromium`` package; Playwright never downloads a browser (the
+launch is set once for every Playwright test in ``tests/conftest.py``).
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _allow_orm_beside_playwright() -> Iterator[None]:
-    # Playwright's sync API keeps an event loop running in the test thread for the whole
-    # session; the ORM calls the tests make (fixtures, database flushes) are still
-    # synchronous and safe. Set only while browser tests run.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "args": [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
-    }
 
 
 @pytest.fixture

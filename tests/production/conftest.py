@@ -18,7 +18,6 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.conf import settings
@@ -159,13 +158,3 @@ def smoke_site(production_build: Build, tmp_path_factory: pytest.TempPathFactory
                 link_token=seeded["token"],
                 revoked_token=seeded["revoked_token"],
             )
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    """Debian's Chromium, headless, as in tests/browser/ (Playwright downloads no browser)."""
-    return {
-        **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-    }
