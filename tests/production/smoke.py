@@ -246,6 +246,18 @@ class Server:
         os.killpg(pgid, signal.SIGKILL)
         raise AssertionError("gunicorn workers outlived their master; killed them")
 
+    def access_lines(self) -> int:
+        """Return how many requests gunicorn has logged so far."""
+        return len(self.access_log.read_bytes().splitlines())
+
+    def wait_for_access_lines(self, count: int, timeout: float = 10) -> None:
+        """Wait until ``count`` requests are logged: gunicorn writes a line after its answer."""
+        deadline = time.monotonic() + timeout
+        while self.access_lines() < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"gunicorn logged {self.access_lines()} of {count} requests")
+            time.sleep(0.05)
+
     def logs_text(self) -> str:
         """Return both logs, as written so far."""
         return self.access_log.read_text() + self.error_log.read_text()

@@ -27,6 +27,7 @@ def _request_line(log: str, target: str, status: int) -> bool:
 def exchanges(smoke_site: Site) -> dict[str, Any]:
     """Make every request that could leak a secret; return the secrets and the responses."""
     site, origin = smoke_site, smoke_site.client().origin
+    logged_before = site.server.access_lines()
     unknown = secrets.token_urlsafe(32)
     phone = site.client()
     opened = phone.get(f"/m/link/{site.link_token}/")
@@ -55,6 +56,8 @@ def exchanges(smoke_site: Site) -> dict[str, Any]:
     refused_api = api.get("/api/v1/athletes/", headers={"Authorization": f"Token {wrong_token}"})
     # A client that puts its token in the address instead of the header.
     in_query = api.get(f"/api/v1/athletes/?token={api_token}")
+    # The nine requests above: gunicorn logs each one just after answering it.
+    site.server.wait_for_access_lines(logged_before + 9)
     return {
         "secrets": [site.link_token, site.revoked_token, unknown, api_token, wrong_token],
         "statuses": [
