@@ -58,7 +58,10 @@ def test_advance_records_the_review_and_the_stage_change(
 def test_advance_against_the_recommendation_needs_a_note(athlete: Athlete, therapist: User) -> None:
     with pytest.raises(ValidationError) as caught:
         stage_review_decide(athlete=athlete, decision="advance", reviewed_by=therapist)
-    assert "give a reason" in caught.value.message_dict["note"][0]
+    # In the PT's words, not the API's codes: "Hold", never "hold" or "back_off".
+    assert caught.value.message_dict["note"] == [
+        'The recommendation is "Hold", not "Advance": give a reason for advancing.'
+    ]
     assert StageReview.objects.count() == 0  # the review opened inside was rolled back
     assert StageChange.objects.count() == 0
 
