@@ -66,7 +66,7 @@ lock: install
 ## screenshots: redraw docs/screenshots/ from a throwaway demo clinic (Debian's Chromium)
 .PHONY: screenshots
 screenshots: install
-	$(BIN)/python scripts/screenshots.py
+	$(BIN)/python -m scripts.screenshots
 
 clean:
 	rm -rf $(VENV) .venv-production var staticfiles .pytest_cache .ruff_cache

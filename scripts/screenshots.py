@@ -1,6 +1,6 @@
 """Take the README's screenshots of the PT pages from a throwaway demo clinic.
 
-Run ``DEBUG=true .venv/bin/python scripts/screenshots.py`` (or ``make screenshots``). It
+Run ``DEBUG=true .venv/bin/python -m scripts.screenshots`` (or ``make screenshots``). It
 migrates a fresh SQLite database in a temporary ``ITBREHAB_VAR_DIR``, loads the demo
 clinic, serves it with ``manage.py runserver`` on a free local port, logs in as the demo
 PT in Debian's Chromium and writes ``docs/screenshots/dashboard.png`` and
@@ -26,19 +26,10 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-# The same flags as tests/browser/conftest.py: headless, no network of Chromium's own.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WIDTH = 1280
 SERVER_START_SECONDS = 30
 CHARTS = ("pain-chart", "minutes-chart", "cadence-chart")

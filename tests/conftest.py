@@ -13,13 +13,13 @@ Django is imported lazily so the pure ``tests/rules`` suite also runs without it
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.support import clock
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 
 if TYPE_CHECKING:
     from django.test import Client
@@ -46,9 +46,6 @@ def _empty_cache(request: pytest.FixtureRequest) -> None:
         cache.clear()
 
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-
-
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Debian's Chromium, headless, for every Playwright test (it never downloads a browser).
@@ -62,19 +59,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> Iterat
     """
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield {
-            **browser_type_launch_args,
-            "executable_path": CHROMIUM,
-            "args": [
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        }
+        yield {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture
