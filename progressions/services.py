@@ -30,7 +30,7 @@ STAGE_UNKNOWN = "Unknown stage: use one of {codes}."
 STAGE_SKIPS = "Advance one stage at a time: the next stage is {next}."
 STAGE_DISCHARGED = "A discharged athlete cannot change stage."
 REASON_REQUIRED = (
-    'The recommendation is "{recommendation}", not "Advance": give a reason for advancing.'
+    "The recommendation is “{recommendation}”, not “Advance”: give a reason for advancing."
 )
 RESTART_REASON_REQUIRED = "A restart backs off within the stage: give a reason."
 EFFECTIVE_IN_FUTURE = "The effective date cannot be in the future (clinic time)."

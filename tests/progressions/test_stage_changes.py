@@ -64,7 +64,7 @@ def test_advancing_against_the_recommendation_needs_a_reason(
     athlete: Athlete, therapist: User
 ) -> None:
     message = _refused(athlete, "reason", to_stage="uphill_jog", changed_by=therapist, reason="   ")
-    assert message == s.REASON_REQUIRED.format(recommendation="hold")
+    assert message == s.REASON_REQUIRED.format(recommendation="Hold")
 
 
 def test_advancing_against_the_recommendation_with_a_reason_is_recorded(

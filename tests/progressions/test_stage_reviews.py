@@ -60,7 +60,7 @@ def test_advance_against_the_recommendation_needs_a_note(athlete: Athlete, thera
         stage_review_decide(athlete=athlete, decision="advance", reviewed_by=therapist)
     # In the PT's words, not the API's codes: "Hold", never "hold" or "back_off".
     assert caught.value.message_dict["note"] == [
-        'The recommendation is "Hold", not "Advance": give a reason for advancing.'
+        "The recommendation is “Hold”, not “Advance”: give a reason for advancing."
     ]
     assert StageReview.objects.count() == 0  # the review opened inside was rolled back
     assert StageChange.objects.count() == 0

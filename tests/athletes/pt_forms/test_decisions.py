@@ -73,7 +73,7 @@ def test_advancing_against_the_recommendation_without_a_note_is_refused(
     assert response.status_code == 200
     html = html_of(response)
     # The note is the reason: the error stands beside it.
-    assert field_error(html, "note") == REASON_REQUIRED.format(recommendation="hold")
+    assert field_error(html, "note") == REASON_REQUIRED.format(recommendation="Hold")
     assert written() == before
     athlete.refresh_from_db()
     assert athlete.stage == "uphill_walk"
