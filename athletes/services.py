@@ -175,17 +175,20 @@ def session_log_update(
 
 @transaction.atomic
 def session_log_delete(*, session: SessionLog, expected_version: int | None = None) -> None:
-    """Delete a session; the session that followed it is compared with its new previous one.
+    """Delete a session: it is hidden everywhere and kept for the audit log (SPEC §8).
 
-    With ``expected_version`` the session is deleted only if it is still at that version
-    (the row is locked, then compared); else ``SessionChangedError`` and nothing is deleted.
+    The session that followed it is compared with its new previous one. With
+    ``expected_version`` the session is deleted only if it is still at that version (the
+    row is locked, then compared); else ``SessionChangedError`` and nothing is deleted.
     """
     if expected_version is not None:
         _lock(session)
         if session.version != expected_version:
             raise SessionChangedError(session)
     following = next_running_log(session)
-    session.delete()
+    session.deleted_at = timezone.now()
+    session.version += 1
+    session.save(update_fields=["deleted_at", "version", "updated_at"])
     if following is not None:
         session_variables_refresh(following)
 
@@ -288,8 +291,10 @@ def session_log_create_once(
     Returns ``(session, created)``: a replayed ``client_id`` returns the stored session,
     also when two identical requests race (the unique constraint decides, not a check).
     """
+    # A deleted session keeps its client_id: a late retry of it is a replay, not a new one.
+    replays = SessionLog.all_objects.filter(athlete=athlete, client_id=client_id)
     if client_id is not None:
-        existing = SessionLog.objects.filter(athlete=athlete, client_id=client_id).first()
+        existing = replays.first()
         if existing is not None:
             return existing, False
     try:
@@ -298,7 +303,7 @@ def session_log_create_once(
     except (IntegrityError, ValidationError):
         # The other request committed after the check above: at the INSERT (the unique
         # constraint) or already at full_clean(), whose constraint check then sees its row.
-        existing = SessionLog.objects.filter(athlete=athlete, client_id=client_id).first()
+        existing = replays.first()
         if client_id is None or existing is None:
             raise
         return existing, False

@@ -37,6 +37,13 @@ def _required_when_running(field: str, message: str) -> models.CheckConstraint:
     )
 
 
+class LiveSessionManager(models.Manager["SessionLog"]):
+    """The sessions that were not deleted."""
+
+    def get_queryset(self) -> models.QuerySet[SessionLog]:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class SessionLog(models.Model):
     athlete = models.ForeignKey(
         "athletes.Athlete", on_delete=models.PROTECT, related_name="sessions"
@@ -116,11 +123,26 @@ class SessionLog(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Deleting a session hides it everywhere and keeps it for the audit log (SPEC §8).
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # ``objects`` (the default: every list, the engine, the charts, the email and the
+    # athlete's ``sessions``) never sees a deleted session; ``all_objects`` does.
+    all_objects = models.Manager()
+    objects = LiveSessionManager()
 
     class Meta:
         # Newest first; sessions of one day in the order they were recorded.
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["athlete", "date", "id"])]
+        default_manager_name = "objects"
+        base_manager_name = "all_objects"
+        indexes = [
+            models.Index(
+                fields=["athlete", "date", "id"],
+                condition=Q(deleted_at__isnull=True),
+                name="sessionlog_live_by_date",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["athlete", "client_id"],

@@ -58,7 +58,7 @@ def test_the_next_morning_pain_arrives_later_by_patch(client: APIClient, athlete
     assert SessionLog.objects.get(pk=created.json()["id"]).pain_next_morning == 2
 
 
-def test_deleting_a_session_removes_it_and_rechecks_the_next_one(
+def test_deleting_a_session_hides_it_and_rechecks_the_next_one(
     client: APIClient, athlete: Athlete
 ) -> None:
     url = sessions_url(athlete)
@@ -71,6 +71,7 @@ def test_deleting_a_session_removes_it_and_rechecks_the_next_one(
 
     assert response.status_code == 204
     assert not SessionLog.objects.filter(pk=middle.json()["id"]).exists()
+    assert SessionLog.all_objects.get(pk=middle.json()["id"]).deleted_at is not None
     assert client.get(f"/api/v1/sessions/{middle.json()['id']}/").status_code == 404
     # The last one is now compared with the 30-minute walk five days ago.
     assert SessionLog.objects.get(pk=last.json()["id"]).changed_variables == ["duration"]
