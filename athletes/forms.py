@@ -329,3 +329,9 @@ class PhoneSessionForm(forms.ModelForm):
         model = SessionLog
         # The PT's fields less what a phone never asks right after a run.
         fields = [f for f in SESSION_INPUT_FIELDS if f not in PHONE_OMITS]
+
+
+class SessionDeleteForm(forms.Form):
+    """Confirm deleting a session, on the version the PT saw (SPEC §7: no lost update)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -22,4 +22,9 @@ urlpatterns = [
         views.session_edit,
         name="session-edit",
     ),
+    path(
+        "athletes/<int:athlete_id>/sessions/<int:session_id>/delete/",
+        views.session_delete,
+        name="session-delete",
+    ),
 ]

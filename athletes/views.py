@@ -23,6 +23,7 @@ from athletes.forms import (
     AthleteCreateForm,
     AthleteForm,
     DecisionForm,
+    SessionDeleteForm,
     SessionEditForm,
     SessionForm,
     SettingsForm,
@@ -344,4 +345,37 @@ def session_edit(request: HttpRequest, athlete_id: int, session_id: int) -> Http
         request,
         "athletes/session_form.html",
         {"form": form, "athlete": athlete, "session": session, "title": "Correct a session"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_delete(request: HttpRequest, athlete_id: int, session_id: int) -> HttpResponse:
+    """Delete a session once the PT confirms: hidden everywhere, kept for the audit log.
+
+    Like a correction, it applies only to the version the PT saw: a session changed
+    meanwhile (a morning answer, a colleague) is shown again as it is now, not deleted.
+    """
+    athlete = athlete_for_user(request.user, athlete_id)
+    session = get_object_or_404(SessionLog, pk=session_id, athlete=athlete)
+    posted = request.method == "POST"
+    form = SessionDeleteForm(request.POST if posted else None, initial={"version": session.version})
+    changed = False
+    if posted and form.is_valid():
+        try:
+            services.session_log_delete(
+                session=session, expected_version=form.cleaned_data["version"]
+            )
+        except services.SessionChangedError as error:
+            session, changed = error.current, True
+            form = SessionDeleteForm(initial={"version": session.version})
+        except SessionLog.DoesNotExist:
+            raise Http404("The session was deleted.") from None
+        else:
+            messages.success(request, f"Session of {session.date.day} {session.date:%b} deleted.")
+            return redirect("athlete", athlete_id=athlete.pk)
+    return render(
+        request,
+        "athletes/session_delete.html",
+        {"form": form, "athlete": athlete, "session": session, "changed": changed},
     )

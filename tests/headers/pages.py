@@ -19,6 +19,7 @@ from athletes import services
 from athletes.models import Athlete
 from itbrehab.accounts.models import User
 from tests.factories import DEFAULT_PASSWORD
+from tests.support.sessions import walk
 
 
 @dataclass
@@ -47,6 +48,12 @@ def _revoked_link(w: World) -> HttpResponseBase:
     return w.anonymous.get(f"/m/link/{token}/")
 
 
+def _session_delete_page(w: World) -> HttpResponseBase:
+    """The confirmation before a session is deleted (it shows the session's pain scores)."""
+    session = walk(w.athlete, 1)
+    return w.pt.get(f"/athletes/{w.athlete.pk}/sessions/{session.pk}/delete/")
+
+
 # name → (how to fetch it, the status it answers)
 Kinds = dict[str, tuple[Callable[[World], HttpResponseBase], int]]
 HTML_KINDS: Kinds = {
@@ -67,6 +74,7 @@ HTML_KINDS: Kinds = {
     "athlete page": (lambda w: w.pt.get(f"/athletes/{w.athlete.pk}/"), 200),
     "athlete page showing a new link": (_new_link_page, 200),
     "session form": (lambda w: w.pt.get(f"/athletes/{w.athlete.pk}/sessions/new/"), 200),
+    "session delete confirmation": (_session_delete_page, 200),
     "phone home": (lambda w: w.phone.get("/m/"), 200),
     "phone log": (lambda w: w.phone.get("/m/log/"), 200),
     "phone metronome": (lambda w: w.phone.get("/m/metronome/"), 200),

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("wednesday")
 
 
 POST_ONLY = ["decision/", "settings/", "status/", "links/", "links/{link}/revoke/"]
-FORM_PAGES = ["edit/", "sessions/new/", "sessions/{session}/edit/"]
+FORM_PAGES = ["edit/", "sessions/new/", "sessions/{session}/edit/", "sessions/{session}/delete/"]
 VALID_POSTS: dict[str, dict[str, Any]] = {
     "decision/": {"decision": "hold", "note": "n"},
     "settings/": {"walk_gate_minutes": 45, "gate_pain_max": 0, "distance_unit": "mi"},
@@ -33,6 +33,7 @@ VALID_POSTS: dict[str, dict[str, Any]] = {
     "edit/": {"first_name": "X", "last_name": "Y", "affected_side": "both"},
     "sessions/new/": session_data(),
     "sessions/{session}/edit/": session_data(duration_min="5"),
+    "sessions/{session}/delete/": {"version": 1},
 }
 
 
