@@ -18,6 +18,7 @@ THERAPIST_ALREADY_ON_TEAM = "This email already belongs to a therapist of your c
 THERAPIST_INVITE_INACTIVE = (
     "This therapist of your clinic is deactivated: re-activate them instead of inviting."
 )
+NO_LONGER_ADMIN = "You are no longer a clinic admin: another admin changed your role."
 CANNOT_DEACTIVATE_SELF = "You cannot deactivate yourself: ask another admin of the clinic."
 LAST_ADMIN = (
     "{name} is the clinic's last admin: make another therapist admin first, "
@@ -118,12 +119,16 @@ def therapist_invite(*, admin: User, email: str, first_name: str, last_name: str
 def _lock_clinic_team(admin: User, therapist: User) -> None:
     """Lock the clinic's row and re-read the therapist's role under that lock.
 
-    Two admins demoting each other at once then still leave one admin.
+    Two admins demoting each other at once then still leave one admin: the second
+    finds they are no longer an admin. Raises ``ValidationError`` in that case.
     """
-    if not admin.is_clinic_admin or therapist.clinic_id != admin.clinic_id:
+    if therapist.clinic_id != admin.clinic_id:
         raise ValueError("Only an admin of the therapist's own clinic manages them.")
     Clinic.objects.select_for_update().only("pk").get(pk=admin.clinic_id)
+    admin.refresh_from_db(fields=["is_active", "is_clinic_admin"])
     therapist.refresh_from_db(fields=["is_active", "is_clinic_admin"])
+    if not admin.is_clinic_admin:  # demoted by another admin since the page loaded
+        raise ValidationError(NO_LONGER_ADMIN, code="not_admin")
 
 
 def _refuse_losing_the_last_admin(therapist: User) -> None:

@@ -25,7 +25,8 @@ def test_a_therapist_who_is_not_an_admin_gets_403_on_every_team_url(
         response = getattr(colleague_browser, method)(url, {"email": "x@y.example"})
         assert response.status_code == 403, url
     admin.refresh_from_db()
-    assert admin.is_active and admin.is_clinic_admin
+    assert admin.is_active
+    assert admin.is_clinic_admin
     assert User.objects.count() == 2  # nobody invited
 
 
@@ -49,7 +50,8 @@ def test_another_clinics_therapist_is_404_for_every_action(
     for action in ACTIONS:
         assert admin_browser.post(f"/team/{outsider.pk}/{action}/").status_code == 404, action
     outsider.refresh_from_db()
-    assert outsider.is_active and not outsider.is_clinic_admin
+    assert outsider.is_active
+    assert not outsider.is_clinic_admin
 
 
 def test_actions_refuse_get(admin_browser: Client, colleague: User) -> None:
