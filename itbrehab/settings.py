@@ -161,6 +161,8 @@ SESSION_IDLE_TIMEOUT = dt.timedelta(minutes=env.int("SESSION_IDLE_MINUTES", defa
 SESSION_ABSOLUTE_TIMEOUT = dt.timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", default=12))
 # A password-reset link works once, and only for this long (Django's default is 3 days).
 PASSWORD_RESET_TIMEOUT = 60 * env.int("PASSWORD_RESET_MINUTES", default=60)
+# A colleague may not read an invitation within the hour a reset link lasts.
+INVITATION_TIMEOUT = 3600 * env.int("INVITATION_HOURS", default=72)
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from itbrehab import views
+from itbrehab.accounts import team
 from itbrehab.accounts import views as account_views
 
 urlpatterns = [
@@ -39,6 +40,17 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path(
+        "accounts/invitation/<uidb64>/<token>/",
+        account_views.InvitationConfirmView.as_view(),
+        name="invitation_confirm",
+    ),
+    path("team/", team.team, name="team"),
+    path("team/invite/", team.team_invite, name="team-invite"),
+    path("team/<int:therapist_id>/deactivate/", team.team_deactivate, name="team-deactivate"),
+    path("team/<int:therapist_id>/reactivate/", team.team_reactivate, name="team-reactivate"),
+    path("team/<int:therapist_id>/make-admin/", team.team_make_admin, name="team-make-admin"),
+    path("team/<int:therapist_id>/remove-admin/", team.team_remove_admin, name="team-remove-admin"),
     path("admin/", admin.site.urls),
     path("", include("itbrehab.api")),
     path("m/", include("athletes.phone.urls")),

@@ -105,13 +105,19 @@ def load_demo(*, today: dt.date | None = None) -> DemoResult:
 
 def _load(today: dt.date) -> Clinic:
     clinic, _ = clinic_get_or_create(name=DEMO_CLINIC_NAME, time_zone=DEMO_TIME_ZONE)
+    # The demo login is the clinic's admin (the Team page); the colleague is a plain PT.
     lead, colleague = (
         therapist_create_or_update(
-            clinic=clinic, email=email, password=DEMO_PASSWORD, first_name=first, last_name=last
+            clinic=clinic,
+            email=email,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            make_admin=admin,
         )[0]
-        for email, first, last in (
-            (DEMO_EMAIL, DEMO_FIRST_NAME, DEMO_LAST_NAME),
-            (COLLEAGUE_EMAIL, COLLEAGUE_FIRST_NAME, COLLEAGUE_LAST_NAME),
+        for email, first, last, admin in (
+            (DEMO_EMAIL, DEMO_FIRST_NAME, DEMO_LAST_NAME, True),
+            (COLLEAGUE_EMAIL, COLLEAGUE_FIRST_NAME, COLLEAGUE_LAST_NAME, False),
         )
     )
     athletes = [

@@ -30,13 +30,21 @@ class ClinicAdmin(admin.ModelAdmin):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "clinic", "is_active", "is_staff"]
-    list_filter = ["clinic", "is_active", "is_staff", "is_superuser"]
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "clinic",
+        "is_clinic_admin",
+        "is_active",
+        "is_staff",
+    ]
+    list_filter = ["clinic", "is_clinic_admin", "is_active", "is_staff", "is_superuser"]
     list_select_related = ["clinic"]
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Therapist", {"fields": ("first_name", "last_name", "clinic")}),
+        ("Therapist", {"fields": ("first_name", "last_name", "clinic", "is_clinic_admin")}),
         (
             "Permissions",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

@@ -65,3 +65,11 @@ class PasswordChangeForm(_NewPasswordBesideTheField, auth_forms.PasswordChangeFo
                 self.error_messages["password_incorrect"], code="password_incorrect"
             )
         return old_password
+
+
+class InviteForm(forms.Form):
+    """Who to invite to the clinic: the service checks the email against every clinic."""
+
+    email = forms.EmailField(max_length=254)
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)

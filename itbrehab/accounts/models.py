@@ -18,6 +18,7 @@ from itbrehab.db import range_check, range_validators
 
 TIME_ZONE_UNKNOWN = "Unknown time zone: use an IANA name such as Europe/London."
 USER_CLINIC_REQUIRED = "A therapist must belong to a clinic."
+CLINIC_ADMIN_ACTIVE = "A clinic admin must be an active therapist of a clinic."
 THERAPIST_MOVE_WITH_ATHLETES = (
     "This therapist still has athletes in their clinic: hand them to a colleague before "
     "moving the therapist to another clinic."
@@ -133,6 +134,14 @@ class User(AbstractUser):
     clinic = models.ForeignKey(
         Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="therapists"
     )
+    # SPEC §8: a clinic admin manages the clinic's team (invite, deactivate, make admin).
+    # Every therapist still sees and treats every athlete of the clinic; the Django admin
+    # stays for superusers.
+    is_clinic_admin = models.BooleanField(
+        "clinic admin",
+        default=False,
+        help_text="Manages the clinic's therapists: invites, deactivates, makes admins.",
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -152,6 +161,14 @@ class User(AbstractUser):
                 condition=models.Q(clinic__isnull=False) | models.Q(is_superuser=True),
                 name="user_clinic_required_unless_superuser",
                 violation_error_message=USER_CLINIC_REQUIRED,
+            ),
+            # Deactivating an admin takes the role too, so "the clinic's active admins"
+            # and "the clinic's admins" are one set.
+            models.CheckConstraint(
+                condition=models.Q(is_clinic_admin=False)
+                | models.Q(is_active=True, clinic__isnull=False),
+                name="user_clinic_admin_active",
+                violation_error_message=CLINIC_ADMIN_ACTIVE,
             ),
         ]
 

@@ -16,7 +16,9 @@ from django.http import HttpResponse
 from django.urls import reverse_lazy
 
 from itbrehab.accounts.forms import PasswordChangeForm, SetPasswordForm
+from itbrehab.accounts.invitations import invitation_hours, invitation_token_generator
 
+WELCOME = "Welcome to {clinic}: your password is set and you are logged in."
 PASSWORD_CHANGED = (
     "Your password is changed. Your other sessions have ended and your API tokens are "
     "revoked: log in again wherever you still need them."
@@ -70,3 +72,30 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Set a new password from the emailed link (which then stops working)."""
 
     form_class = SetPasswordForm
+
+
+class InvitationConfirmView(auth_views.PasswordResetConfirmView):
+    """Set one's first password from an invitation link, then land on the dashboard logged in.
+
+    Django's reset view with the invitation's token generator: the link works once,
+    within ``INVITATION_TIMEOUT``, and never for a deactivated therapist.
+    """
+
+    form_class = SetPasswordForm
+    token_generator = invitation_token_generator
+    template_name = "registration/invitation_confirm.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("dashboard")
+
+    def get_user(self, uidb64: str) -> Any:
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "valid_hours": invitation_hours()}
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, WELCOME.format(clinic=form.user.clinic))
+        return response

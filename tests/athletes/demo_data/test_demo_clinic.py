@@ -74,6 +74,16 @@ class TestDemoClinic:
         assert len(per_therapist) == 2
         assert all(count >= 1 for count in per_therapist.values())
 
+    def test_the_demo_login_is_the_clinic_admin_and_tom_baxter_a_plain_therapist(
+        self, demo: DemoResult
+    ) -> None:
+        roles = {
+            user.email: (user.last_name, user.is_clinic_admin)
+            for user in User.objects.filter(clinic=demo.clinic)
+        }
+        assert roles.pop(DEMO_EMAIL)[1] is True
+        assert list(roles.values()) == [("Baxter", False)]
+
     def test_one_athlete_is_discharged(self, demo: DemoResult) -> None:
         discharged = Athlete.objects.filter(clinic=demo.clinic, status=AthleteStatus.DISCHARGED)
         assert discharged.count() == 1

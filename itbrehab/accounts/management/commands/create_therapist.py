@@ -1,4 +1,7 @@
-"""``manage.py create_therapist --clinic NAME --email E`` for set-up scripts.
+"""``manage.py create_therapist --clinic NAME --email E [--admin]`` for set-up scripts.
+
+The therapist who creates a clinic becomes its admin (SPEC §8); ``--admin`` makes any
+therapist one (it never takes the role away: the Team page does that).
 
 The password is asked twice at a prompt, or read from ``--password-file PATH``, so it
 need not sit in the shell history or the process list; ``--password`` still works for
@@ -30,7 +33,8 @@ PASSWORD_FILE_LINES = "The password file must hold the password alone, on one li
 
 class Command(BaseCommand):
     help = (
-        "Create (or reuse) a clinic and a therapist who logs in to it; for an existing "
+        "Create (or reuse) a clinic and a therapist who logs in to it (the first therapist "
+        "of a new clinic is its admin; --admin makes any therapist one); for an existing "
         "therapist, set a new password (which ends their sessions and revokes their API "
         "tokens). Safe to run twice. The password is asked twice at a prompt, or read from "
         "--password-file; --password puts it in your shell history."
@@ -49,6 +53,11 @@ class Command(BaseCommand):
         source.add_argument(
             "--password",
             help="The password itself (stays in shell history: prefer the prompt or a file).",
+        )
+        parser.add_argument(
+            "--admin",
+            action="store_true",
+            help="Make the therapist a clinic admin (the first of a new clinic always is).",
         )
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
@@ -69,12 +78,14 @@ class Command(BaseCommand):
                     password=password,
                     first_name=options["first_name"],
                     last_name=options["last_name"],
+                    make_admin=options["admin"] or clinic_created,
                 )
         except ValidationError as error:
             raise CommandError("; ".join(_messages(error))) from error
         self.stdout.write(
             f"Clinic {clinic.name!r} {'created' if clinic_created else 'reused'}; "
-            f"therapist {user.email} {'created' if user_created else 'updated'}."
+            f"therapist {user.email} {'created' if user_created else 'updated'}"
+            f"{' (clinic admin)' if user.is_clinic_admin else ''}."
         )
 
 
