@@ -18,7 +18,7 @@ from pghistory.models import Events
 
 from athletes.models import Athlete
 from itbrehab.accounts.models import Clinic
-from itbrehab.audit.context import SYSTEM
+from itbrehab.audit.context import SYSTEM, recording
 from itbrehab.audit.models import EVENT_MODELS, OBJECT_TYPES
 
 ACTIONS = ("create", "update", "delete")
@@ -114,7 +114,10 @@ def audit_events_for_clinic(
     update or delete; ``date_after``/``date_before``: inclusive days in the clinic's
     time zone. The baseline snapshots taken when the audit was installed are not events.
     The scope query runs here; the events' query when the list is sliced or iterated.
+    On SQLite nothing is recorded, and the list is empty (no query at all).
     """
+    if not recording():
+        return AuditEventList(Events.objects.none())
     athletes = Athlete.objects.filter(clinic=clinic).only("pk")
     if athlete is not None:
         athletes = athletes.filter(pk=athlete.pk if isinstance(athlete, Athlete) else athlete)
