@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "itbrehab.accounts",
     "athletes",
     "progressions",
+    # The audit log of writes: PostgreSQL triggers (itbrehab/audit/models.py).
+    "pgtrigger",
+    "pghistory",
+    "itbrehab.audit",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # An athlete's phone session reaches only the phone pages under /m/.
     "athletes.phone.access.PhoneScopeMiddleware",
+    # Who (therapist or phone link), from which address and path: on every audited write.
+    "itbrehab.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: ends a therapist's idle or too old session, saying why.
     "itbrehab.accounts.browser_sessions.SessionLimitMiddleware",
@@ -123,6 +129,12 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The audit's triggers (itbrehab/audit/models.py) are installed at the end of every
+# ``migrate``, not written into the audited apps' migrations; a no-op on SQLite.
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+# An audit event's time is the moment of the write, not the start of its transaction.
+PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
 
 # --- Users ----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

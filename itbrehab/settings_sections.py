@@ -66,6 +66,9 @@ def logging_config(level: str) -> dict[str, Any]:
             "django.db.backends": {"level": "WARNING"},
             # django-axes logs every login at INFO; keep failures (WARNING) only.
             "axes": {"level": "WARNING"},
+            # pgtrigger logs each of the audit's triggers at every migrate (even on SQLite,
+            # where it installs none); its failures are still WARNING or worse.
+            "pgtrigger": {"level": "WARNING"},
         },
     }
 

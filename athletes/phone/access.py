@@ -37,6 +37,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from athletes import services
 from athletes.models import Athlete, AthleteStatus, DeviceLink
+from itbrehab.audit.context import name_phone_link
 from itbrehab.client_ip import client_ip
 
 SESSION_KEY = "phone_device_link_id"
@@ -127,6 +128,8 @@ def _sign_in(request: HttpRequest, link: DeviceLink, now: dt.datetime) -> HttpRe
     request.session.cycle_key()
     request.session.pop(PENDING_KEY, None)
     request.session[SESSION_KEY] = link.pk
+    if not request.user.is_authenticated:
+        name_phone_link(link.pk)  # the audit names the link from this write on
     # A new person on this phone gets a new CSRF secret, as a password login would; the
     # outbox reads the current one from the cookie at each send.
     rotate_token(request)
