@@ -53,22 +53,33 @@ def _changes(action: str, data: dict[str, Any], diff: dict[str, Any] | None) -> 
     return {key: pair for key, pair in sorted(pairs.items()) if key not in _NOT_CHANGES}
 
 
+# A session is deleted by hiding it (``SessionLog.deleted_at``, SPEC §8): that update is
+# the session's delete in the log, and its changes say when.
+_HIDDEN = Q(pgh_label="update", pgh_model="audit.SessionLogEvent", pgh_diff__has_key="deleted_at")
+
+
+def _action(row: Events, changes: dict[str, list[Any]]) -> str:
+    hidden = changes.get("deleted_at", [True])[0] is None
+    return "delete" if row.pgh_label == "update" and hidden else row.pgh_label
+
+
 def _as_event(row: Events) -> AuditEvent:
     model_name = row.pgh_model.rsplit(".", 1)[-1]
     object_type = OBJECT_TYPES[model_name]
     data: dict[str, Any] = row.pgh_data or {}
     context: dict[str, Any] = row.pgh_context or {}
     object_id = int(row.pgh_obj_id)
+    changes = _changes(row.pgh_label, data, row.pgh_diff)
     return {
         "id": row.pgh_id,
         "at": row.pgh_created_at,
         # No context: a management command, a shell, a migration.
         "actor": context.get("actor") or SYSTEM,
-        "action": row.pgh_label,
+        "action": _action(row, changes),
         "object_type": object_type,
         "object_id": object_id,
         "athlete": object_id if object_type == "athlete" else data["athlete_id"],
-        "changes": _changes(row.pgh_label, data, row.pgh_diff),
+        "changes": changes,
         "ip": context.get("ip"),
     }
 
@@ -133,7 +144,11 @@ def audit_events_for_clinic(
     if actor is not None:
         named = Q(pgh_context__actor=actor)
         events = events.filter(named | Q(pgh_context__isnull=True) if actor == SYSTEM else named)
-    if action is not None:
+    if action == "delete":
+        events = events.filter(Q(pgh_label="delete") | _HIDDEN)
+    elif action == "update":
+        events = events.filter(pgh_label="update").exclude(_HIDDEN)
+    elif action is not None:
         events = events.filter(pgh_label=action)
     zone = clinic.zone
     if date_after is not None:

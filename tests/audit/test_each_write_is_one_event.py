@@ -10,6 +10,7 @@ import pytest
 from athletes import services
 from athletes.models import Athlete, PainScore, SessionLog
 from itbrehab.accounts.models import User
+from itbrehab.audit.selectors import audit_events_for_clinic
 from progressions import services as decisions
 from progressions.models import StageReview
 from tests.audit.events import event_ids, events_since, only_event_since
@@ -97,9 +98,18 @@ def test_a_session_logged_corrected_and_deleted_is_three_events(athlete: Athlete
     seen = event_ids(athlete.clinic)
     services.session_log_delete(session=SessionLog.objects.get(pk=session.pk))
     deleted = only_event_since(athlete.clinic, seen)
+    # Deleting hides the session (SPEC §8): the log says delete, and when.
     assert (deleted["action"], deleted["object_id"]) == ("delete", session.pk)
-    assert deleted["changes"]["pain_after"] == [3, None]
-    assert deleted["changes"]["duration_min"] == [30, None]
+    hidden_at = SessionLog.all_objects.get(pk=session.pk).deleted_at
+    assert deleted["changes"]["deleted_at"][0] is None
+    assert deleted["changes"]["deleted_at"][1] is not None
+    assert hidden_at is not None
+    assert [e["id"] for e in audit_events_for_clinic(athlete.clinic, action="delete")] == [
+        deleted["id"]
+    ]
+    assert deleted["id"] not in {
+        e["id"] for e in audit_events_for_clinic(athlete.clinic, action="update")
+    }
 
 
 def test_a_pain_check_in_is_one_event(athlete: Athlete) -> None:
