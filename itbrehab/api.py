@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 from athletes.api import athletes, device_links, pain_scores, sessions
 from itbrehab.accounts.api import TokenView
 from itbrehab.api_errors import not_found
+from itbrehab.audit.api import AuditEventListView
 from progressions import api as progressions_api
 
 router = SimpleRouter(trailing_slash=True)
@@ -48,6 +49,7 @@ v1 = [
         name="athlete-progression",
     ),
     path("stages/", progressions_api.StageListView.as_view(), name="stage-list"),
+    path("audit-events/", AuditEventListView.as_view(), name="audit-event-list"),
     *router.urls,
 ]
 
