@@ -5,6 +5,7 @@ from django.urls import include, path
 from itbrehab import views
 from itbrehab.accounts import team
 from itbrehab.accounts import views as account_views
+from itbrehab.audit import views as audit_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -46,6 +47,7 @@ urlpatterns = [
         name="invitation_confirm",
     ),
     path("team/", team.team, name="team"),
+    path("audit/", audit_views.audit_log, name="audit-log"),
     path("team/invite/", team.team_invite, name="team-invite"),
     path("team/<int:therapist_id>/deactivate/", team.team_deactivate, name="team-deactivate"),
     path("team/<int:therapist_id>/reactivate/", team.team_reactivate, name="team-reactivate"),
