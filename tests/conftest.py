@@ -109,13 +109,9 @@ def phone(link: tuple[DeviceLink, str]) -> Client:
 @pytest.fixture
 def api_client(therapist: User) -> APIClient:
     """The therapist's clinic system, with a real API token."""
-    from knox.models import AuthToken
-    from rest_framework.test import APIClient
+    from tests.support.api import token_client
 
-    _token, secret = AuthToken.objects.create(therapist)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
-    return client
+    return token_client(therapist)
 
 
 @pytest.fixture

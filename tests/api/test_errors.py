@@ -11,23 +11,17 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from athletes.models import Athlete, SessionLog
 from itbrehab.accounts.models import User
 from tests.factories import DEFAULT_PASSWORD, AthleteFactory, SessionLogFactory
-
-
-def client_for(user: User) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user)[1]}")
-    return client
+from tests.support.api import token_client
 
 
 @pytest.fixture
 def client(therapist: User) -> APIClient:
-    client = client_for(therapist)
+    client = token_client(therapist)
     client.raise_request_exception = False  # a 500 must show as a 500, not as a traceback
     return client
 
@@ -87,7 +81,7 @@ def test_401_with_a_bad_token(db: None, header: str) -> None:
 def test_403_for_a_user_who_is_not_a_clinics_therapist(db: None) -> None:
     admin = User.objects.create_superuser("admin@itbrehab.example", DEFAULT_PASSWORD)
 
-    assert_detail_and_code(client_for(admin).get("/api/v1/athletes/"), 403, "permission_denied")
+    assert_detail_and_code(token_client(admin).get("/api/v1/athletes/"), 403, "permission_denied")
 
 
 def test_403_for_a_browser_write_without_csrf(therapist: User) -> None:
@@ -201,7 +195,7 @@ def test_429_for_a_token_over_its_rate(therapist: User, settings) -> None:
             "user": "1/min",
         },
     }
-    client = client_for(therapist)
+    client = token_client(therapist)
     client.get("/api/v1/stages/")
 
     response = client.get("/api/v1/stages/")

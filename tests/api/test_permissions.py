@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from athletes import services as athlete_services
@@ -24,6 +23,7 @@ from athletes.models import Athlete, DeviceLink, SessionLog
 from itbrehab.accounts.models import User
 from progressions.models import StageReview
 from tests.factories import AthleteFactory, PainScoreFactory, SessionLogFactory
+from tests.support.api import token_client
 from tests.support.athletes import moved_to_jogging, sam
 
 NOT_FOUND = {"detail": "Not found.", "code": "not_found"}
@@ -177,12 +177,9 @@ def world(therapist: User, colleague: User, outsider: User) -> World:
     return World(athlete=athlete, session=session, link=link, outsider_athlete=outsider_athlete)
 
 
-def client_for(user: User | None) -> APIClient:
+def client_of(user: User | None) -> APIClient:
     """An API client with a real token for ``user`` (anonymous for None)."""
-    client = APIClient()
-    if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user)[1]}")
-    return client
+    return APIClient() if user is None else token_client(user)
 
 
 def send(client: APIClient, case: Case, world: World) -> Any:
@@ -215,7 +212,7 @@ def test_the_permission_matrix(
 ) -> None:
     user = None if persona == "anonymous" else request.getfixturevalue(persona)
 
-    response = send(client_for(user), case, world)
+    response = send(client_of(user), case, world)
 
     assert response.status_code == expected_status(case, persona), response.content
     if response.status_code >= 400:
@@ -238,7 +235,7 @@ def test_anonymous_may_log_in_for_a_token(therapist: User) -> None:
 def test_the_outsider_gets_the_same_answer_as_for_an_object_that_does_not_exist(
     case: Case, world: World, outsider: User
 ) -> None:
-    client = client_for(outsider)
+    client = token_client(outsider)
     theirs = send(client, case, world)
     nothing = _Missing()
     missing = send(client, case, World(nothing, nothing, nothing, nothing))  # type: ignore[arg-type]
@@ -266,7 +263,7 @@ def _snapshot(world: World) -> tuple:
 def test_no_request_of_the_outsider_reaches_another_clinics_data(
     world: World, outsider: User
 ) -> None:
-    client = client_for(outsider)
+    client = token_client(outsider)
     before = _snapshot(world)
 
     answers = {case.id: send(client, case, world).status_code for case in MATRIX if case.scoped}
@@ -296,7 +293,7 @@ def test_a_user_without_a_clinic_gets_403_and_no_data(
 ) -> None:
     browser = APIClient()
     browser.force_login(superuser)
-    for client in (client_for(superuser), browser):
+    for client in (token_client(superuser), browser):
         response = send(client, case, world)
 
         assert response.status_code == 403
@@ -307,7 +304,7 @@ def test_a_user_without_a_clinic_gets_403_and_no_data(
 def test_an_inactive_therapist_gets_401_and_no_data(
     case: Case, world: World, therapist: User
 ) -> None:
-    client = client_for(therapist)
+    client = token_client(therapist)
     therapist.is_active = False
     therapist.save()
 
@@ -326,9 +323,9 @@ def test_the_athlete_list_holds_only_the_clinics_athletes(
     colleagues_athlete = AthleteFactory(therapist=colleague)
 
     for user in (therapist, colleague):
-        ids = {row["id"] for row in client_for(user).get("/api/v1/athletes/").json()["results"]}
+        ids = {row["id"] for row in token_client(user).get("/api/v1/athletes/").json()["results"]}
         assert ids == {world.athlete.pk, colleagues_athlete.pk}
-    ids = {row["id"] for row in client_for(outsider).get("/api/v1/athletes/").json()["results"]}
+    ids = {row["id"] for row in token_client(outsider).get("/api/v1/athletes/").json()["results"]}
     assert ids == {world.outsider_athlete.pk}
 
 
@@ -341,7 +338,7 @@ def test_athlete_filters_never_reach_into_another_clinic(
 ) -> None:
     url = "/api/v1/athletes/?" + query.format(outsider=outsider.pk)
 
-    results = client_for(therapist).get(url).json()["results"]
+    results = token_client(therapist).get(url).json()["results"]
 
     assert world.outsider_athlete.pk not in {row["id"] for row in results}
 
@@ -355,7 +352,7 @@ def test_an_athletes_lists_hold_only_that_athletes_rows(
     PainScoreFactory(athlete=other)
     athlete_services.device_link_create(athlete=other, created_by=therapist)
 
-    results = client_for(therapist).get(world.url(path)).json()["results"]
+    results = token_client(therapist).get(world.url(path)).json()["results"]
 
     assert results
     assert {row["athlete"] for row in results} == {world.athlete.pk}
@@ -370,7 +367,7 @@ def test_an_athlete_cannot_be_given_a_therapist_outside_the_clinic(
     world: World, therapist: User, outsider: User, superuser: User, who: str, method: str
 ) -> None:
     therapist_id = {"outsider": outsider.pk, "superuser": superuser.pk, "missing": MISSING_ID}
-    client = client_for(therapist)
+    client = token_client(therapist)
     body = {"therapist": therapist_id[who]}
     count = Athlete.objects.count()
 
@@ -388,7 +385,7 @@ def test_an_athlete_cannot_be_given_a_therapist_outside_the_clinic(
 def test_an_athlete_may_be_handed_to_a_colleague(
     world: World, therapist: User, colleague: User
 ) -> None:
-    response = client_for(therapist).patch(world.url(ATHLETE), {"therapist": colleague.pk})
+    response = token_client(therapist).patch(world.url(ATHLETE), {"therapist": colleague.pk})
 
     assert response.status_code == 200
     assert Athlete.objects.get(pk=world.athlete.pk).therapist == colleague
@@ -400,7 +397,7 @@ def test_an_inactive_colleague_cannot_take_an_athlete(
     colleague.is_active = False
     colleague.save()
 
-    response = client_for(therapist).patch(world.url(ATHLETE), {"therapist": colleague.pk})
+    response = token_client(therapist).patch(world.url(ATHLETE), {"therapist": colleague.pk})
 
     assert response.status_code == 400
     assert list(response.json()) == ["therapist"]
@@ -409,7 +406,7 @@ def test_an_inactive_colleague_cannot_take_an_athlete(
 def test_a_new_athlete_always_joins_the_requesters_clinic(
     world: World, therapist: User, outsider: User
 ) -> None:
-    response = client_for(therapist).post(
+    response = token_client(therapist).post(
         "/api/v1/athletes/", {**NEW_ATHLETE, "clinic": outsider.clinic_id}
     )
 
@@ -440,7 +437,7 @@ def test_the_athlete_of_a_row_comes_from_the_path_never_from_the_body(
         world.outsider_athlete.sessions.count(),
         world.outsider_athlete.pain_scores.count(),
     )
-    client = client_for(therapist)
+    client = token_client(therapist)
 
     response = (
         client.patch(world.url(path), body)

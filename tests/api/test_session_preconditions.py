@@ -25,8 +25,9 @@ from athletes.api.preconditions import (
 )
 from athletes.models import Athlete, SessionLog
 from itbrehab.accounts.models import User
-from tests.api.sessions_api.calls import client_for, shared_by_threads
+from tests.api.sessions_api.calls import shared_by_threads
 from tests.factories import AthleteFactory, SessionLogFactory
+from tests.support.api import token_client
 
 TODAY = dt.date(2026, 3, 4)  # a Wednesday; the clinic is in London
 
@@ -53,13 +54,13 @@ def session(athlete: Athlete) -> SessionLog:
 @pytest.fixture
 def clinic_system(therapist: User, now: dt.date) -> APIClient:
     """The clinic's records system, correcting sessions."""
-    return client_for(therapist)
+    return token_client(therapist)
 
 
 @pytest.fixture
 def athlete_app(colleague: User, now: dt.date) -> APIClient:
     """The athlete's running app, sending the morning answer with a colleague's token."""
-    return client_for(colleague)
+    return token_client(colleague)
 
 
 def url(session: SessionLog) -> str:
@@ -292,7 +293,7 @@ def test_bad_input_without_a_precondition_still_answers_400_naming_the_field(
 def test_another_clinics_session_answers_404_whatever_the_precondition(
     outsider: User, session: SessionLog, now: dt.date
 ) -> None:
-    client = client_for(outsider)
+    client = token_client(outsider)
     before = stored(session)
 
     for headers in ({}, {"If-Match": '"1"'}, {"If-Match": '"9"'}):
@@ -385,7 +386,7 @@ def test_of_simultaneous_patches_on_one_version_exactly_one_is_stored(
     time_machine.move_to(dt.datetime(2026, 3, 4, 8, 0, tzinfo=dt.UTC), tick=False)
     athlete = AthleteFactory(therapist=therapist, stage_started_on=TODAY - dt.timedelta(days=30))
     session = SessionLogFactory(athlete=athlete, date=TODAY - dt.timedelta(days=1))
-    clients = [client_for(therapist) for _ in range(writers)]
+    clients = [token_client(therapist) for _ in range(writers)]
     bodies = [{"duration_min": 31 + n, "notes": f"writer {n}"} for n in range(writers)]
 
     with shared_by_threads(tmp_path):

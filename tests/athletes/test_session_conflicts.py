@@ -28,7 +28,7 @@ from athletes.forms import (
 )
 from athletes.models import Athlete, SessionLog
 from itbrehab.accounts.models import User
-from tests.api.sessions_api.calls import client_for
+from tests.support.api import token_client
 from tests.support.athletes import sam
 from tests.support.sessions import walk
 
@@ -50,7 +50,7 @@ def session(athlete: Athlete) -> SessionLog:
 @pytest.fixture
 def athlete_app(colleague: User) -> APIClient:
     """The athlete's running app, writing through the API."""
-    return client_for(colleague)
+    return token_client(colleague)
 
 
 def edit_url(session: SessionLog) -> str:

@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from athletes import services
 from athletes.models import Athlete
 from itbrehab.accounts.models import User
+from tests.support.api import token_client
 from tests.support.athletes import sam
 from tests.support.clock import TODAY
 
@@ -21,17 +21,11 @@ URL = "/api/v1/audit-events/"
 FIELDS = {"id", "at", "actor", "action", "object_type", "object_id", "athlete", "changes", "ip"}
 
 
-def _client_of(user: User) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user)[1]}")
-    return client
-
-
 @pytest.fixture
 def admin(therapist: User) -> APIClient:
     therapist.is_clinic_admin = True
     therapist.save(update_fields=["is_clinic_admin"])
-    return _client_of(therapist)
+    return token_client(therapist)
 
 
 @pytest.fixture
@@ -58,7 +52,7 @@ def test_an_admin_reads_the_clinics_events_newest_first(admin: APIClient, athlet
 
 
 def test_a_therapist_who_is_not_an_admin_gets_403(colleague: User, athlete: Athlete) -> None:
-    response = _client_of(colleague).get(URL)
+    response = token_client(colleague).get(URL)
 
     assert response.status_code == 403
     assert "clinic admin" in response.json()["detail"]
@@ -73,10 +67,10 @@ def test_another_clinics_admin_sees_none_of_these_events(athlete: Athlete, outsi
     outsider.save(update_fields=["is_clinic_admin"])
     _check_in(athlete, 3)
 
-    response = _client_of(outsider).get(URL)
+    response = token_client(outsider).get(URL)
 
     assert response.json()["count"] == 0
-    assert _client_of(outsider).get(URL, {"athlete": athlete.pk}).json()["count"] == 0
+    assert token_client(outsider).get(URL, {"athlete": athlete.pk}).json()["count"] == 0
 
 
 def test_filters_by_athlete_and_action(admin: APIClient, athlete: Athlete, therapist: User) -> None:

@@ -10,11 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connections
-from knox.models import AuthToken
-from rest_framework.test import APIClient
 
 from athletes.models import Athlete
-from itbrehab.accounts.models import User
 
 TODAY = dt.date(2026, 3, 4)  # a Wednesday; the clinic is in London
 
@@ -33,12 +30,6 @@ WALK = {
     "pain_during": 1,
     "pain_after": 1,
 }
-
-
-def client_for(user: User) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user)[1]}")
-    return client
 
 
 def sessions_url(athlete: Athlete, query: str = "") -> str:

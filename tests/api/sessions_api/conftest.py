@@ -10,15 +10,15 @@ from rest_framework.test import APIClient
 from athletes.models import Athlete
 from itbrehab.accounts.models import User
 from tests.api.sessions_api.calls import (
-    client_for,
     days_ago,
 )
 from tests.factories import AthleteFactory
+from tests.support.api import token_client
 
 
 @pytest.fixture
 def client(therapist: User, now: dt.date) -> APIClient:
-    return client_for(therapist)
+    return token_client(therapist)
 
 
 @pytest.fixture

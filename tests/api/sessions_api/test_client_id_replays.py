@@ -17,12 +17,12 @@ from athletes.models import Athlete, SessionLog
 from itbrehab.accounts.models import User
 from tests.api.sessions_api.calls import (
     WALK,
-    client_for,
     days_ago,
     sessions_url,
     shared_by_threads,
 )
 from tests.factories import AthleteFactory
+from tests.support.api import token_client
 
 
 def test_replaying_a_client_id_answers_200_with_the_stored_session(
@@ -110,7 +110,7 @@ def test_simultaneous_posts_of_one_client_id_store_one_session(
 ) -> None:
     # Phones retry on a flaky network: the retry may arrive while the first is in flight.
     athlete = AthleteFactory(therapist=therapist, stage_started_on=days_ago(30))
-    clients = [client_for(therapist) for _ in range(senders)]
+    clients = [token_client(therapist) for _ in range(senders)]
     body = {**WALK, "date": days_ago(1).isoformat(), "client_id": str(uuid.uuid4())}
     with shared_by_threads(tmp_path):
         answers, errors = post_at_once(clients, sessions_url(athlete), body)
