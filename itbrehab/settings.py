@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "itbrehab.audit",
+    # MFA (SPEC §8): authenticator apps (TOTP) and one-time recovery codes (static tokens).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sets request.user.is_verified(): whether this session entered a second factor.
+    "django_otp.middleware.OTPMiddleware",
     # An athlete's phone session reaches only the phone pages under /m/.
     "athletes.phone.access.PhoneScopeMiddleware",
     # Who (therapist or phone link), from which address and path: on every audited write.
@@ -88,6 +94,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: ends a therapist's idle or too old session, saying why.
     "itbrehab.accounts.browser_sessions.SessionLimitMiddleware",
+    # After the session limits: a live session with MFA reaches only the code page (and
+    # logout) until its code is entered; with REQUIRE_MFA, one without reaches enrolment.
+    "itbrehab.accounts.mfa_gate.MfaGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a lockout into a 429 page.
     "axes.middleware.AxesMiddleware",
@@ -171,6 +180,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # sessions last as long as their link instead.
 SESSION_IDLE_TIMEOUT = dt.timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
 SESSION_ABSOLUTE_TIMEOUT = dt.timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", default=12))
+# SPEC §8: when true, a therapist without an authenticator app must enrol one (the Security
+# page) before reaching any page, and gets no API token until then. Strict in production,
+# off for ``make run``'s demo; set REQUIRE_MFA to choose either way.
+REQUIRE_MFA = env.bool("REQUIRE_MFA", default=not DEBUG)
+# django-otp: the name authenticator apps show beside the account; keys hidden in the admin.
+OTP_TOTP_ISSUER = "ITB Rehab"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # A password-reset link works once, and only for this long (Django's default is 3 days).
 PASSWORD_RESET_TIMEOUT = 60 * env.int("PASSWORD_RESET_MINUTES", default=60)
 # A colleague may not read an invitation within the hour a reset link lasts.

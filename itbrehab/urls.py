@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from itbrehab import views
-from itbrehab.accounts import team
+from itbrehab.accounts import mfa_gate, security, team
 from itbrehab.accounts import views as account_views
 from itbrehab.audit import views as audit_views
 
@@ -15,7 +15,16 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
+    path("accounts/login/code/", mfa_gate.mfa_code, name="mfa-code"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/security/", security.security, name="security"),
+    path("accounts/security/enrol/", security.security_enrol, name="security-enrol"),
+    path(
+        "accounts/security/recovery-codes/",
+        security.security_recovery_codes,
+        name="security-recovery-codes",
+    ),
+    path("accounts/security/remove/", security.security_remove, name="security-remove"),
     path(
         "accounts/password/",
         account_views.PasswordChangeView.as_view(),

@@ -1,4 +1,9 @@
-"""API tokens: log in with email and password, log out to revoke the token.
+"""API tokens: log in with email and password (and ``otp``), log out to revoke the token.
+
+With MFA (SPEC §8): a user with an authenticator app also sends ``otp``, a current code or
+an unused recovery code (missing: 400 naming ``otp``; wrong: 401, counted toward the
+lockout as a wrong password is). With ``REQUIRE_MFA``, a user without one gets no token
+(403 ``mfa_enrolment_required``) until they turn one on on the Security page.
 
 A user holds at most ``TOKEN_LIMIT_PER_USER`` (10) live tokens: the next login answers
 403 ``token_limit_reached`` until one is revoked or expires, or the password changes
@@ -9,8 +14,9 @@ from __future__ import annotations
 
 from axes.exceptions import AxesBackendPermissionDenied
 from axes.helpers import get_cool_off
+from django.conf import settings
 from django.contrib.auth import authenticate
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.models import AuthToken
@@ -21,6 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from itbrehab.accounts import mfa
 from itbrehab.accounts.models import User
 from itbrehab.accounts.services import ApiTokenLimitReached, api_token_create
 from itbrehab.api_errors import ErrorSerializer, errors
@@ -28,11 +35,25 @@ from itbrehab.api_throttles import LoginRateThrottle
 
 LOGIN_FAILED = "Email or password is wrong."
 LOCKED_OUT = "Too many failed logins for this account from this address: try again later."
+OTP_REQUIRED = (
+    "This account has two-step login: send otp, the code the authenticator app shows now "
+    "(or an unused recovery code)."
+)
+MFA_ENROLMENT_REQUIRED = (
+    "Two-step login is required: turn on an authenticator app on the Security page "
+    "(/accounts/security/) before asking for an API token."
+)
+OTP_HELP = (
+    "Required for a user with two-step login (an authenticator app): the six-digit code "
+    "the app shows now, or one of the user's unused recovery codes (which then stops "
+    "working). Missing: 400; wrong: 401, counted as a failed login. Ignored otherwise."
+)
 
 
 class LoginSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=128, trim_whitespace=False)
+    otp = serializers.CharField(max_length=32, required=False, allow_blank=True, help_text=OTP_HELP)
 
 
 class TokenSerializer(serializers.Serializer):
@@ -47,6 +68,11 @@ class LockedOut(exceptions.Throttled):
 
 class TokenLimitReached(exceptions.PermissionDenied):
     default_code = "token_limit_reached"
+
+
+class MfaEnrolmentRequired(exceptions.PermissionDenied):
+    default_detail = MFA_ENROLMENT_REQUIRED
+    default_code = "mfa_enrolment_required"
 
 
 class TokenView(APIView):
@@ -66,16 +92,23 @@ class TokenView(APIView):
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(
-                OpenApiTypes.OBJECT, description="Missing or malformed email or password."
+                OpenApiTypes.OBJECT,
+                description=(
+                    "Missing or malformed email or password, or `otp` missing for a user "
+                    "with two-step login (the body names the field)."
+                ),
             ),
-            401: OpenApiResponse(ErrorSerializer, description="Email or password is wrong."),
+            401: OpenApiResponse(ErrorSerializer, description="Email, password or `otp` is wrong."),
             403: OpenApiResponse(
                 ErrorSerializer,
                 description=(
                     f"`token_limit_reached`: the account already holds "
                     f"{knox_settings.TOKEN_LIMIT_PER_USER} live tokens, the most it may. "
                     "Revoke one (`DELETE` this URL with it), wait for one to expire, or "
-                    "change the password (which revokes them all)."
+                    "change the password (which revokes them all). "
+                    "`mfa_enrolment_required`: the server requires two-step login "
+                    "(`REQUIRE_MFA`) and this user has not turned on an authenticator app "
+                    "on the Security page yet."
                 ),
             ),
             **errors(415),
@@ -105,6 +138,7 @@ class TokenView(APIView):
             raise LockedOut(wait=cool_off.total_seconds() if cool_off else None)
         if user is None or not user.is_active or user.clinic_id is None:
             raise exceptions.AuthenticationFailed(LOGIN_FAILED)
+        self._second_factor(request, user, serializer.validated_data.get("otp", ""))
         try:
             token, secret = api_token_create(user=user)
         except ApiTokenLimitReached as error:
@@ -116,6 +150,30 @@ class TokenView(APIView):
             TokenSerializer({"token": secret, "expiry": token.expiry}).data,
             status=status.HTTP_200_OK,
         )
+
+    def _second_factor(self, request: Request, user: User, otp: str) -> None:
+        """Check ``otp`` for a user with MFA; refuse a user without it when it is required.
+
+        A wrong code is a failed login to django-axes (per account and address), so the
+        lockout counts wrong codes and wrong passwords together.
+        """
+        if not mfa.has_mfa(user):
+            if settings.REQUIRE_MFA:
+                raise MfaEnrolmentRequired()
+            return
+        if not otp.strip():
+            raise exceptions.ValidationError({"otp": [OTP_REQUIRED]})
+        try:
+            mfa.device_for_code(user=user, code=otp)
+        except mfa.CodeRefused as refused:
+            user_login_failed.send(
+                sender=User, credentials={"email": user.email}, request=request._request
+            )
+            if getattr(request._request, "axes_locked_out", False):
+                request._request.axes_locked_out = False
+                cool_off = get_cool_off(request._request)
+                raise LockedOut(wait=cool_off.total_seconds() if cool_off else None) from refused
+            raise exceptions.AuthenticationFailed(str(refused)) from refused
 
     @extend_schema(tags=["auth"], request=None, responses={204: None, **errors(401, 429)})
     def delete(self, request: Request) -> Response:

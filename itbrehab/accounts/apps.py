@@ -7,5 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Clinics and therapists"
 
     def ready(self) -> None:
-        # Connects the receiver that starts a browser session's clocks at login.
-        from itbrehab.accounts import browser_sessions  # noqa: F401
+        # Connect the receivers that, at login, start a browser session's clocks and note
+        # whether the session must still enter a code (MFA).
+        from itbrehab.accounts import browser_sessions, mfa  # noqa: F401

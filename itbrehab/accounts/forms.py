@@ -73,3 +73,33 @@ class InviteForm(forms.Form):
     email = forms.EmailField(max_length=254)
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
+
+
+class MfaCodeForm(forms.Form):
+    """One code: from the authenticator app, or (where ``recovery`` allows) a recovery code.
+
+    Only its shape is checked here; ``itbrehab.accounts.mfa`` decides whether it is right.
+    """
+
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, recovery: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = (
+            "The six-digit code your authenticator app shows now, or one of your recovery codes."
+            if recovery
+            else "The six-digit code your authenticator app shows now."
+        )
+        if not recovery:
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"

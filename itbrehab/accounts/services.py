@@ -156,12 +156,12 @@ def therapist_deactivate(*, admin: User, therapist: User) -> User:
     therapist.is_clinic_admin = False
     therapist.save(update_fields=["is_active", "is_clinic_admin"])
     therapist.auth_token_set.all().delete()  # knox's AuthToken rows
-    _end_browser_sessions(therapist)
+    end_browser_sessions(therapist)
     return therapist
 
 
-def _end_browser_sessions(user: User) -> None:
-    """Delete the user's stored browser sessions.
+def end_browser_sessions(user: User, *, keep: str | None = None) -> None:
+    """Delete the user's stored browser sessions, except the one whose key is ``keep``.
 
     Sessions carry the user id only inside their signed data, so each live one is read;
     a therapist session lives at most ``SESSION_ABSOLUTE_TIMEOUT`` (its row expires
@@ -169,7 +169,11 @@ def _end_browser_sessions(user: User) -> None:
     """
     user_id = str(user.pk)
     live = Session.objects.filter(expire_date__gt=timezone.now())
-    ended = [s.pk for s in live.iterator() if s.get_decoded().get("_auth_user_id") == user_id]
+    ended = [
+        s.pk
+        for s in live.exclude(pk=keep or "").iterator()
+        if s.get_decoded().get("_auth_user_id") == user_id
+    ]
     Session.objects.filter(pk__in=ended).delete()
 
 

@@ -23,6 +23,7 @@ import pytest
 from django.conf import settings
 
 from tests.production import smoke
+from tests.support.mfa import code_for
 
 HERE = Path(__file__).parent
 
@@ -52,6 +53,8 @@ class Site:
     email: str
     password: str
     athlete_id: int
+    totp_secret: str  # the therapist's authenticator app (base32), as production requires
+    recovery_codes: tuple[str, ...]  # each logs in once (the API's token login uses them)
     link_token: str  # opens the phone pages
     revoked_token: str  # a link the PT revoked: 410
 
@@ -59,9 +62,22 @@ class Site:
         return smoke.Client(self.server.base_url)
 
     def therapist_client(self) -> smoke.Client:
+        """Log in as production asks (REQUIRE_MFA is on): password, then the app's code.
+
+        The code is the next 30-second window's (the server allows one step either way):
+        the seed's enrolment used the current one, and a code works once.
+        """
         client = self.client()
         response = client.login(self.email, self.password)
         assert response.status == 302, f"login answered {response.status}: {response.text}"
+        gated = client.get(response.headers["Location"])  # the dashboard sends to the code
+        assert gated.status == 302, f"the dashboard answered {gated.status} before the code"
+        assert gated.headers["Location"].startswith("/accounts/login/code/")
+        code_page = client.get(gated.headers["Location"])
+        assert code_page.status == 200, f"the code page answered {code_page.status}"
+        code = code_for(self.totp_secret, steps_ahead=1)
+        verified = client.post_form("/accounts/login/code/", {"code": code})
+        assert verified.status == 302, f"the code answered {verified.status}: {verified.text}"
         return client
 
 
@@ -91,18 +107,30 @@ def _database(workdir: Path) -> Iterator[str]:
 
 
 # Made with the built virtualenv's Django, as an operator would in a shell on the server.
+# Production requires MFA (REQUIRE_MFA defaults to on without DEBUG), so the therapist
+# turns on an authenticator app as the Security page does, with the app's current code.
 _SEED = """
 import json
+from django_otp.oath import TOTP
+from itbrehab.accounts import mfa
 from itbrehab.accounts.models import User
 from athletes import services
 therapist = User.objects.get(email={email!r})
+pending = mfa.enrolment_device(user=therapist)
+secret = mfa.secret_for_typing(pending).replace(" ", "")
+_, recovery_codes = mfa.enrolment_confirm(
+    user=therapist, code=f"{{TOTP(pending.bin_key).token():06d}}", keep_session=None
+)
 athlete = services.athlete_create(
     therapist=therapist, first_name="Smoke", last_name="Test", affected_side="left"
 )
 _, token = services.device_link_create(athlete=athlete, created_by=therapist)
 revoked, revoked_token = services.device_link_create(athlete=athlete, created_by=therapist)
 services.device_link_revoke(link=revoked)
-print(json.dumps({{"athlete_id": athlete.pk, "token": token, "revoked_token": revoked_token}}))
+print(json.dumps({{
+    "athlete_id": athlete.pk, "token": token, "revoked_token": revoked_token, "secret": secret,
+    "recovery_codes": recovery_codes,
+}}))
 """
 
 
@@ -155,6 +183,8 @@ def smoke_site(production_build: Build, tmp_path_factory: pytest.TempPathFactory
                 email=email,
                 password=password,
                 athlete_id=seeded["athlete_id"],
+                totp_secret=seeded["secret"],
+                recovery_codes=tuple(seeded["recovery_codes"]),
                 link_token=seeded["token"],
                 revoked_token=seeded["revoked_token"],
             )

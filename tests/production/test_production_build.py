@@ -27,6 +27,7 @@ def crawled(smoke_site: Site) -> dict[str, smoke.CrawlResult]:
             [
                 "/dashboard/",
                 f"/athletes/{smoke_site.athlete_id}/",
+                "/accounts/security/",
                 "/api/docs/",
                 "/api/schema/",
             ],

@@ -38,10 +38,12 @@ def exchanges(smoke_site: Site) -> dict[str, Any]:
     revoked = site.client().get(f"/m/link/{site.revoked_token}/")
 
     api = site.client()
+    # The therapist has two-step login (production requires it): a recovery code as otp.
+    otp = site.recovery_codes[0]
     login = api.request(
         "POST",
         "/api/v1/auth/token/",
-        body=json.dumps({"email": site.email, "password": site.password}).encode(),
+        body=json.dumps({"email": site.email, "password": site.password, "otp": otp}).encode(),
         headers={"Content-Type": "application/json"},
     )
     api_token = login.json()["token"]  # type: ignore[index]
@@ -59,7 +61,7 @@ def exchanges(smoke_site: Site) -> dict[str, Any]:
     # The nine requests above: gunicorn logs each one just after answering it.
     site.server.wait_for_access_lines(logged_before + 9)
     return {
-        "secrets": [site.link_token, site.revoked_token, unknown, api_token, wrong_token],
+        "secrets": [site.link_token, site.revoked_token, unknown, api_token, wrong_token, otp],
         "statuses": [
             r.status
             for r in (opened, followed, no_slash, refused, revoked, listed, refused_api, in_query)

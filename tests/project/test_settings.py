@@ -98,3 +98,17 @@ def test_check_deploy_is_clean_with_the_readmes_production_values() -> None:
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_mfa_is_required_in_production_unless_turned_off() -> None:
+    # SPEC §8: REQUIRE_MFA defaults to true whenever DEBUG is false.
+    assert _setting({}, "settings.REQUIRE_MFA").stdout.strip() == "True"
+    turned_off = _setting({"REQUIRE_MFA": "false"}, "settings.REQUIRE_MFA")
+    assert turned_off.stdout.strip() == "False"
+
+
+def test_mfa_is_not_required_in_development_unless_turned_on() -> None:
+    development = {"DEBUG": "true", "SECRET_KEY": ""}
+    assert _setting(development, "settings.REQUIRE_MFA").stdout.strip() == "False"
+    turned_on = _setting({**development, "REQUIRE_MFA": "true"}, "settings.REQUIRE_MFA")
+    assert turned_on.stdout.strip() == "True"

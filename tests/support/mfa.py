@@ -1,0 +1,66 @@
+"""Helpers for MFA tests: read the secret a page shows, compute its code, enrol directly.
+
+Codes are computed with django-otp's own RFC 6238 ``TOTP`` from the secret as the app
+would get it, never read from the server's device row.
+"""
+
+from __future__ import annotations
+
+import re
+from base64 import b32decode
+
+from django.http import HttpResponse
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+
+from itbrehab.accounts import mfa
+from itbrehab.accounts.models import User
+
+_SECRET = re.compile(r'data-testid="totp-secret">([A-Z2-7 ]+)<')
+_CODES = re.compile(r"<li><code>([a-z2-7]{4}-[a-z2-7]{4})</code></li>")
+
+
+def secret_on(page: HttpResponse | str) -> str:
+    """Return the base32 secret a Security page shows (the groups joined)."""
+    html = page if isinstance(page, str) else page.content.decode()
+    found = _SECRET.search(html)
+    assert found, "the page shows no secret"
+    return found.group(1).replace(" ", "")
+
+
+def code_for(secret: str, *, steps_ahead: int = 0) -> str:
+    """Return the six-digit code an authenticator app shows now for base32 ``secret``.
+
+    ``steps_ahead=1``: the next 30-second window's code, which the server also accepts
+    (one step of tolerance), for a second login within the window of the first.
+    """
+    return f"{TOTP(b32decode(secret), drift=steps_ahead).token():06d}"
+
+
+def recovery_codes_on(page: HttpResponse | str) -> list[str]:
+    """Return the recovery codes a Security page shows (only right after they were made)."""
+    html = page if isinstance(page, str) else page.content.decode()
+    return _CODES.findall(html)
+
+
+def enrol(user: User) -> tuple[str, list[str]]:
+    """Turn an authenticator on for ``user`` through the service; return secret and codes."""
+    device = mfa.enrolment_device(user=user)
+    secret = mfa.secret_for_typing(device).replace(" ", "")
+    _, codes = mfa.enrolment_confirm(user=user, code=code_for(secret), keep_session=None)
+    return secret, codes
+
+
+def verified_browser(user: User) -> Client:
+    """Return a browser logged in as ``user`` whose session has entered its code.
+
+    A shortcut for tests about what comes after the code (the login with a code is tested
+    through the pages in ``tests/accounts/mfa/test_login_with_code.py``).
+    """
+    browser = Client()
+    browser.force_login(user)
+    session = browser.session
+    session[DEVICE_ID_SESSION_KEY] = mfa.authenticator(user).persistent_id
+    session.save()
+    return browser
