@@ -14,7 +14,7 @@ from enum import IntEnum
 from django.db.models import Q
 
 from athletes.models import Athlete, AthleteStatus
-from athletes.selectors import with_last_session
+from athletes.selectors import athletes_for_user, with_last_session
 from itbrehab.accounts.models import User
 from progressions.models import StageReview
 from progressions.rules import Progression
@@ -106,7 +106,7 @@ def dashboard_rows(
     """Return the clinic's athletes as dashboard rows, filtered and sorted (default: urgency)."""
     clinic = user.clinic
     today = clinic.today()
-    athletes = Athlete.objects.filter(clinic=clinic, status=status).select_related("therapist")
+    athletes = athletes_for_user(user).filter(status=status)
     if stage:
         athletes = athletes.filter(stage=stage)
     for word in text.split():

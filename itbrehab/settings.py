@@ -64,7 +64,8 @@ INSTALLED_APPS = [
     "itbrehab.accounts",
     "athletes",
     "progressions",
-    # The audit log of writes: PostgreSQL triggers (itbrehab/audit/models.py).
+    # The audit log: writes by PostgreSQL triggers (itbrehab/audit/models.py), reads and
+    # logins by the app (itbrehab/audit/access.py).
     "pgtrigger",
     "pghistory",
     "itbrehab.audit",
@@ -91,6 +92,8 @@ MIDDLEWARE = [
     "athletes.phone.access.PhoneScopeMiddleware",
     # Who (therapist or phone link), from which address and path: on every audited write.
     "itbrehab.audit.context.AuditContextMiddleware",
+    # One read event per PT page or API response that showed athletes' data.
+    "itbrehab.audit.access.ReadAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: ends a therapist's idle or too old session, saying why.
     "itbrehab.accounts.browser_sessions.SessionLimitMiddleware",

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from athletes import services
 from athletes.models import Athlete
-from athletes.selectors import athletes_for_user
+from athletes.selectors import athlete_for_user, athletes_for_user
 from itbrehab.accounts.models import User
 from itbrehab.api_errors import FILTER_ERRORS, READ_ERRORS, WRITE_ERRORS, errors
 from progressions.rules.protocol import (
@@ -160,6 +160,12 @@ class AthleteViewSet(
 
     def get_queryset(self) -> QuerySet[Athlete]:
         return athletes_for_user(self.request.user).order_by("last_name", "first_name", "id")
+
+    def get_object(self) -> Athlete:
+        # The access helper: a read of this one athlete, not of the clinic's list.
+        athlete = athlete_for_user(self.request.user, self.kwargs["pk"])
+        self.check_object_permissions(self.request, athlete)
+        return athlete
 
     def _progressions(self, athletes: list[Athlete]) -> dict[int, Any]:
         if not athletes:

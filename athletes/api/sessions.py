@@ -31,6 +31,7 @@ from athletes.models import SESSION_INPUT_FIELDS, SessionLog, SessionSource
 from athletes.selectors import sessions_for_user
 from itbrehab.api_errors import FILTER_ERRORS, READ_ERRORS, WRITE_ERRORS
 from itbrehab.api_scope import AthleteRecordsViewSet
+from itbrehab.audit.access import note_read
 
 SOURCE_SET_BY_SERVER = (
     'source is set by the server: sessions sent through the API are stored as "api".'
@@ -175,6 +176,11 @@ class SessionViewSet(
 
     def get_queryset(self) -> QuerySet[SessionLog]:
         return sessions_for_user(self.request.user)
+
+    def get_object(self) -> SessionLog:
+        session: SessionLog = super().get_object()
+        note_read(session.athlete_id)  # the audit's read of this athlete, if answered 200
+        return session
 
     def _respond(self, session: SessionLog) -> Response:
         return Response(self.get_serializer(session).data, headers={"ETag": session_etag(session)})

@@ -17,6 +17,7 @@ from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django_otp.plugins.otp_static.models import StaticDevice
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.models import AuthToken
@@ -32,6 +33,7 @@ from itbrehab.accounts.models import User
 from itbrehab.accounts.services import ApiTokenLimitReached, api_token_create
 from itbrehab.api_errors import ErrorSerializer, errors
 from itbrehab.api_throttles import LoginRateThrottle
+from itbrehab.audit.access import record_mfa
 
 LOGIN_FAILED = "Email or password is wrong."
 LOCKED_OUT = "Too many failed logins for this account from this address: try again later."
@@ -164,16 +166,21 @@ class TokenView(APIView):
         if not otp.strip():
             raise exceptions.ValidationError({"otp": [OTP_REQUIRED]})
         try:
-            mfa.device_for_code(user=user, code=otp)
+            device = mfa.device_for_code(user=user, code=otp)
         except mfa.CodeRefused as refused:
             user_login_failed.send(
-                sender=User, credentials={"email": user.email}, request=request._request
+                sender=User,
+                credentials={"email": user.email},
+                request=request._request,
+                second_factor=True,
             )
             if getattr(request._request, "axes_locked_out", False):
                 request._request.axes_locked_out = False
                 cool_off = get_cool_off(request._request)
                 raise LockedOut(wait=cool_off.total_seconds() if cool_off else None) from refused
             raise exceptions.AuthenticationFailed(str(refused)) from refused
+        used = "recovery code used" if isinstance(device, StaticDevice) else "code accepted"
+        record_mfa(user, request._request, f"{used} for an API token")
 
     @extend_schema(tags=["auth"], request=None, responses={204: None, **errors(401, 429)})
     def delete(self, request: Request) -> Response:

@@ -33,6 +33,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from itbrehab.accounts import mfa
 from itbrehab.accounts.forms import MfaCodeForm
 from itbrehab.accounts.models import User
+from itbrehab.audit.access import record_mfa
 
 API_PREFIX = "/api/v1/"
 SECURITY_PREFIX = "/accounts/security/"
@@ -137,7 +138,9 @@ def mfa_code(request: HttpRequest) -> HttpResponse:
             device = mfa.device_for_code(user=user, code=form.cleaned_data["code"])
         except mfa.CodeRefused as refused:
             form.add_error("code", str(refused))
-            user_login_failed.send(sender=User, credentials=_credentials(user), request=request)
+            user_login_failed.send(
+                sender=User, credentials=_credentials(user), request=request, second_factor=True
+            )
             if getattr(request, "axes_locked_out", False):
                 auth.logout(request)  # AxesMiddleware answers the lockout page
         else:
@@ -145,7 +148,10 @@ def mfa_code(request: HttpRequest) -> HttpResponse:
             request.session.cycle_key()
             if isinstance(device, StaticDevice):
                 left = mfa.recovery_codes_left(user)
+                record_mfa(user, request, f"recovery code used ({left} left)")
                 messages.warning(request, RECOVERY_CODE_USED.format(left=left))
+            else:
+                record_mfa(user, request, "code accepted")
             return redirect(_safe_next(request))
     return render(
         request,

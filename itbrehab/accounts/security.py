@@ -23,6 +23,7 @@ from django_otp import login as otp_login
 
 from itbrehab.accounts import mfa
 from itbrehab.accounts.forms import MfaCodeForm
+from itbrehab.audit.access import record_mfa
 
 NEW_CODES_KEY = "mfa_new_recovery_codes"
 ENROLLED = "Two-step login is on: from now on you log in with your password and a code."
@@ -85,6 +86,7 @@ def security_enrol(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error)
         else:
             otp_login(request, device)  # this session has just proved the code
+            record_mfa(request.user, request, "authenticator app turned on")
             request.session[mfa.ENROLLED_KEY] = True
             request.session[NEW_CODES_KEY] = codes
             messages.success(request, ENROLLED)
@@ -101,6 +103,7 @@ def security_recovery_codes(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        record_mfa(request.user, request, "new recovery codes made")
         messages.success(request, CODES_MADE)
     return redirect("security")
 
@@ -119,6 +122,7 @@ def security_remove(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error)
         else:
             request.session[mfa.ENROLLED_KEY] = False
+            record_mfa(request.user, request, "authenticator app removed")
             messages.success(request, REMOVED)
             return redirect("security")
     return _security_page(request, remove_form=form)

@@ -1,1 +1,1 @@
-"""The audit log of writes (SPEC §8): every change to a patient's record, append-only."""
+"""The audit log (SPEC §8): changes to and reads of patients' records, logins; append-only."""

@@ -13,10 +13,7 @@ from rest_framework.views import APIView
 
 from itbrehab.api_errors import errors
 from itbrehab.api_permissions import IsClinicTherapist
-from itbrehab.audit.selectors import AuditEventList, audit_events_for_clinic
-
-# SPEC §8's actions. Reads, logins and MFA events are listed once they are recorded.
-ACTIONS = ["create", "update", "delete", "read", "login", "login_failed", "logout", "mfa"]
+from itbrehab.audit.selectors import ACTIONS, AuditEventList, audit_events_for_clinic
 
 
 class IsClinicAdmin(BasePermission):
@@ -52,15 +49,28 @@ class AuditEventSerializer(serializers.Serializer):
     )
     action = serializers.ChoiceField(choices=ACTIONS)
     object_type = serializers.CharField(
-        help_text="athlete, session, pain_score, device_link, stage_change or stage_review."
+        help_text="A write's record: athlete, session, pain_score, device_link, stage_change "
+        "or stage_review. A read's: athlete, or athlete_list when a page or response showed "
+        "the clinic's athletes. A login, failed login, logout or MFA event's: therapist."
     )
-    object_id = serializers.IntegerField()
-    athlete = serializers.IntegerField()
+    object_id = serializers.IntegerField(
+        allow_null=True, help_text="The record's id; null for an athlete_list."
+    )
+    athlete = serializers.IntegerField(
+        allow_null=True,
+        help_text="The athlete whose data it is; null for an athlete_list and account events.",
+    )
     changes = serializers.DictField(
         child=serializers.ListField(allow_null=True),
-        help_text="{field: [before, after]}: before is null on create, after on delete.",
+        help_text="{field: [before, after]}: before is null on create, after on delete; "
+        "empty for the other actions.",
     )
     ip = serializers.CharField(allow_null=True)
+    detail = serializers.CharField(
+        help_text="Where: a read's page or endpoint (\"GET /api/v1/athletes/5/\"), a write's "
+        'path; what, for an MFA event ("code accepted", "wrong code", '
+        '"authenticator app turned on", "recovery code used (9 left)").'
+    )
 
 
 _FILTERS = [
@@ -78,7 +88,10 @@ _FILTERS = [
     responses={200: AuditEventSerializer(many=True), **errors(400, 401, 403, 429)},
 )
 class AuditEventListView(generics.ListAPIView):
-    """The clinic's audit log, newest first: who created, changed or deleted what, and when.
+    """The clinic's audit log, newest first: who read, created, changed or deleted what, when.
+
+    Reads (one event per page or response that showed athletes' data), logins, failed
+    logins, logouts and MFA events are in the same list as the writes.
 
     Clinic admins only (403 for other therapists). The log is append-only: there is no
     way to change or delete an event, here or anywhere else.

@@ -1,4 +1,4 @@
-"""The audit app's config: Celery tasks write under the actor "system"."""
+"""The audit app's config: Celery tasks write under the actor "system"; account events."""
 
 from __future__ import annotations
 
@@ -11,6 +11,6 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit log"
 
     def ready(self) -> None:
-        from itbrehab.audit import context
+        from itbrehab.audit import access, context  # noqa: F401 (access: signal receivers)
 
         context.connect_celery_signals()

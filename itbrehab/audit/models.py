@@ -35,7 +35,10 @@ them: triggers and the per-statement context are PostgreSQL features (see the RE
 from __future__ import annotations
 
 import pghistory
+import pgtrigger
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from athletes.models import Athlete, DeviceLink, PainScore, SessionLog
 from progressions.models import StageChange, StageReview
@@ -105,3 +108,67 @@ EVENT_MODELS: tuple[type[models.Model], ...] = (
     StageChangeEvent,
     StageReviewEvent,
 )
+
+
+class AccessAction(models.TextChoices):
+    """SPEC §8's actions that are not writes: they are rows of ``AccessEvent``."""
+
+    READ = "read"
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+    MFA = "mfa"
+
+
+class AccessEvent(models.Model):
+    """One read of athletes' data, login, failed login, logout or MFA event (SPEC §8).
+
+    Written by the app (``access.py``), one row per request at most, not by triggers: a
+    read changes no row a trigger could see. Numbered from the write events' sequence on
+    PostgreSQL (migration 0005), so the audit list orders both kinds exactly; append-only
+    by the same database guard. Unlike the write events it is recorded on SQLite too.
+
+    ``athlete`` is the one athlete a page or response showed, or empty for a list of the
+    clinic's athletes and for the account events; ``therapist`` is the account a login,
+    logout or MFA event is about (the one whose email a failed login tried). Neither is a
+    database foreign key: the log outlives what it names.
+    """
+
+    at = models.DateTimeField(default=timezone.now)
+    clinic = models.ForeignKey(
+        "accounts.Clinic", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    actor = models.CharField(max_length=100)
+    action = models.CharField(max_length=20, choices=AccessAction.choices)
+    athlete = models.ForeignKey(
+        Athlete,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The page or endpoint ("GET /api/v1/athletes/5/sessions/", never a query string), or
+    # what happened for an MFA event ("authenticator app turned on").
+    detail = models.CharField(max_length=200)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["clinic", "-id"], name="audit_access_clinic_newest"),
+            models.Index(fields=["athlete", "-id"], name="audit_access_athlete_newest"),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor} at {self.at:%Y-%m-%d %H:%M:%S}"

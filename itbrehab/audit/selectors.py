@@ -1,16 +1,21 @@
-"""Reading the audit log of writes: one clinic's events, newest first (SPEC §8).
+"""Reading the audit log: one clinic's events, newest first (SPEC §8).
 
-What the audit page and ``GET /api/v1/audit-events/`` show. Two queries whatever the
-number of events: the clinic's athletes (the scope), then one page of events across
-the six event tables (pghistory's ``Events``: a UNION of them, each event joined to the
-previous event of its row, which gives an update its "before"). Counting the whole
-list for a paginator is one query more.
+What the audit page and ``GET /api/v1/audit-events/`` show: the writes, recorded by the
+database's triggers in six event tables, and the reads, logins, logouts and MFA events
+of ``AccessEvent``. One sequence numbers both kinds, so a page is the newest ids of the
+two merged. Three queries whatever the number of events: the clinic's athletes (the
+writes' scope), then one page of writes across the six tables (pghistory's ``Events``:
+a UNION of them, each event joined to the previous event of its row, which gives an
+update its "before") and one of access events. Counting the list for a paginator is two
+queries more. A filter that only one kind can match (``action=read``) skips the other.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+import heapq
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypedDict, overload
 
 from django.db.models import Q, QuerySet
@@ -18,10 +23,12 @@ from pghistory.models import Events
 
 from athletes.models import Athlete
 from itbrehab.accounts.models import Clinic
+from itbrehab.audit.access import note_read
 from itbrehab.audit.context import SYSTEM, recording
-from itbrehab.audit.models import EVENT_MODELS, OBJECT_TYPES
+from itbrehab.audit.models import EVENT_MODELS, OBJECT_TYPES, AccessAction, AccessEvent
 
-ACTIONS = ("create", "update", "delete")
+WRITE_ACTIONS = ("create", "update", "delete")
+ACTIONS = (*WRITE_ACTIONS, *AccessAction.values)
 # Columns every event repeats: they say which row it is, not what changed in it.
 _NOT_CHANGES = frozenset({"id"})
 
@@ -32,10 +39,11 @@ class AuditEvent(TypedDict):
     actor: str
     action: str
     object_type: str
-    object_id: int
-    athlete: int
+    object_id: int | None
+    athlete: int | None
     changes: dict[str, list[Any]]
     ip: str | None
+    detail: str
 
 
 def _changes(action: str, data: dict[str, Any], diff: dict[str, Any] | None) -> dict[str, list]:
@@ -81,20 +89,58 @@ def _as_event(row: Events) -> AuditEvent:
         "athlete": object_id if object_type == "athlete" else data["athlete_id"],
         "changes": changes,
         "ip": context.get("ip"),
+        "detail": context.get("path") or "",
+    }
+
+
+def _as_access_event(row: AccessEvent) -> AuditEvent:
+    if row.athlete_id is not None:
+        object_type, object_id = "athlete", row.athlete_id
+    elif row.therapist_id is not None:
+        object_type, object_id = "therapist", row.therapist_id
+    else:  # a page or response that listed the clinic's athletes
+        object_type, object_id = "athlete_list", None
+    return {
+        "id": row.pk,
+        "at": row.at,
+        "actor": row.actor,
+        "action": row.action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "athlete": row.athlete_id,
+        "changes": {},
+        "ip": row.ip,
+        "detail": row.detail,
     }
 
 
 class AuditEventList(Sequence[AuditEvent]):
-    """The events of a query, rendered a slice at a time (what Django's Paginator needs)."""
+    """The events of both kinds, newest first, rendered a slice at a time (a Paginator's need).
 
-    def __init__(self, events: QuerySet[Events]) -> None:
-        self._events = events
+    A slice ``[start:stop]`` reads the newest ``stop`` ids of each kind and merges them:
+    two queries for any page (a deep page reads more rows, never more queries).
+    """
+
+    def __init__(
+        self, writes: QuerySet[Events] | None, accesses: QuerySet[AccessEvent] | None
+    ) -> None:
+        self._writes = writes
+        self._accesses = accesses
 
     def count(self) -> int:  # type: ignore[override]
-        return self._events.count()
+        return sum(qs.count() for qs in (self._writes, self._accesses) if qs is not None)
 
     def __len__(self) -> int:
         return self.count()
+
+    def _newest(self, stop: int | None) -> Iterator[AuditEvent]:
+        kinds: list[Iterable[AuditEvent]] = []
+        if self._writes is not None:
+            kinds.append(map(_as_event, self._writes[:stop] if stop is not None else self._writes))
+        if self._accesses is not None:
+            rows = self._accesses[:stop] if stop is not None else self._accesses
+            kinds.append(map(_as_access_event, rows))
+        return heapq.merge(*kinds, key=lambda event: event["id"], reverse=True)
 
     @overload
     def __getitem__(self, index: int) -> AuditEvent: ...
@@ -102,11 +148,18 @@ class AuditEventList(Sequence[AuditEvent]):
     def __getitem__(self, index: slice) -> list[AuditEvent]: ...
     def __getitem__(self, index: int | slice) -> AuditEvent | list[AuditEvent]:
         if isinstance(index, slice):
-            return [_as_event(row) for row in self._events[index]]
-        return _as_event(self._events[index])
+            start, stop = index.start or 0, index.stop
+            if start < 0 or (stop is not None and stop < 0) or index.step not in (None, 1):
+                raise ValueError("The audit list takes forward slices only.")
+            events = self._newest(stop)
+            return list(itertools.islice(events, start, stop))
+        page = self[index : index + 1]
+        if not page:
+            raise IndexError(index)
+        return page[0]
 
     def __iter__(self) -> Iterator[AuditEvent]:
-        return (_as_event(row) for row in self._events)
+        return self._newest(None)
 
 
 def audit_events_for_clinic(
@@ -118,27 +171,81 @@ def audit_events_for_clinic(
     date_after: dt.date | None = None,
     date_before: dt.date | None = None,
 ) -> AuditEventList:
-    """Return the clinic's write events, newest first, filtered as asked.
+    """Return the clinic's events, newest first, filtered as asked.
 
-    ``athlete``: one athlete (another clinic's gives nothing); ``actor``: as the events
-    name it (``"therapist 5"``, ``"phone link 12"``, ``"system"``); ``action``: create,
-    update or delete; ``date_after``/``date_before``: inclusive days in the clinic's
-    time zone. The baseline snapshots taken when the audit was installed are not events.
-    The scope query runs here; the events' query when the list is sliced or iterated.
-    On SQLite nothing is recorded, and the list is empty (no query at all).
+    ``athlete``: one athlete (another clinic's gives nothing; account events name no
+    athlete); ``actor``: as the events name it (``"therapist 5"``, ``"phone link 12"``,
+    ``"anonymous"``, ``"system"``); ``action``: one of SPEC §8's; ``date_after`` /
+    ``date_before``: inclusive days in the clinic's time zone. The baseline snapshots
+    taken when the audit was installed are not events. The scope query runs here; the
+    events' queries when the list is sliced, counted or iterated. On SQLite no write is
+    recorded (no triggers): the list holds the access events only.
     """
+    athlete_id = athlete.pk if isinstance(athlete, Athlete) else athlete
+    # The log shows athletes' data (a pain score's before and after): reading it is a read.
+    note_read(athlete_id)
+    zone = clinic.zone
+    start = dt.datetime.combine(date_after, dt.time.min, tzinfo=zone) if date_after else None
+    end = (
+        dt.datetime.combine(date_before + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+        if date_before
+        else None
+    )
+    writes = (
+        _writes(clinic, athlete_id, actor, action, start, end)
+        if action is None or action in WRITE_ACTIONS
+        else None
+    )
+    accesses = (
+        _accesses(clinic, athlete_id, actor, action, start, end)
+        if action is None or action in AccessAction.values
+        else None
+    )
+    return AuditEventList(writes, accesses)
+
+
+def _accesses(
+    clinic: Clinic,
+    athlete_id: int | None,
+    actor: str | None,
+    action: str | None,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+) -> QuerySet[AccessEvent]:
+    events = AccessEvent.objects.filter(clinic=clinic).order_by("-id")
+    if athlete_id is not None:
+        events = events.filter(athlete_id=athlete_id)
+    if actor is not None:
+        events = events.filter(actor=actor)
+    if action is not None:
+        events = events.filter(action=action)
+    if start is not None:
+        events = events.filter(at__gte=start)
+    if end is not None:
+        events = events.filter(at__lt=end)
+    return events
+
+
+def _writes(
+    clinic: Clinic,
+    athlete_id: int | None,
+    actor: str | None,
+    action: str | None,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+) -> QuerySet[Events] | None:
     if not recording():
-        return AuditEventList(Events.objects.none())
+        return None
     athletes = Athlete.objects.filter(clinic=clinic).only("pk")
-    if athlete is not None:
-        athletes = athletes.filter(pk=athlete.pk if isinstance(athlete, Athlete) else athlete)
+    if athlete_id is not None:
+        athletes = athletes.filter(pk=athlete_id)
     scope = list(athletes)
     if not scope:
-        return AuditEventList(Events.objects.none())
+        return None
     events = (
         Events.objects.across(*EVENT_MODELS)
         .references(*scope)
-        .filter(pgh_label__in=ACTIONS)
+        .filter(pgh_label__in=WRITE_ACTIONS)
         .order_by("-pgh_id")  # one sequence numbers every event table, in write order
     )
     if actor is not None:
@@ -150,11 +257,8 @@ def audit_events_for_clinic(
         events = events.filter(pgh_label="update").exclude(_HIDDEN)
     elif action is not None:
         events = events.filter(pgh_label=action)
-    zone = clinic.zone
-    if date_after is not None:
-        start = dt.datetime.combine(date_after, dt.time.min, tzinfo=zone)
+    if start is not None:
         events = events.filter(pgh_created_at__gte=start)
-    if date_before is not None:
-        end = dt.datetime.combine(date_before + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    if end is not None:
         events = events.filter(pgh_created_at__lt=end)
-    return AuditEventList(events)
+    return events

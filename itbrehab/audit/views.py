@@ -1,8 +1,9 @@
-"""The audit log page: a clinic admin browses who created, changed or deleted what (SPEC §8).
+"""The audit log page: a clinic admin browses who read, changed or logged in (SPEC §8).
 
 Filters as the API's (athlete, person, action, dates); a bad filter is shown beside its
 field and ignored. A fixed number of queries: the browser session and user, the clinic's
-athletes and therapists (names for the filters and the rows), the count and one page.
+athletes and therapists (names for the filters and the rows), the selector's (scope, two
+counts, one page of each kind of event) and the read event this page itself records.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from athletes.models import Athlete
 from itbrehab.accounts.models import User
 from itbrehab.accounts.team import clinic_admin_required
 from itbrehab.audit.api import ACTIONS
-from itbrehab.audit.context import therapist_actor
-from itbrehab.audit.selectors import audit_events_for_clinic
+from itbrehab.audit.context import ANONYMOUS, SYSTEM, therapist_actor
+from itbrehab.audit.selectors import AuditEvent, audit_events_for_clinic
 
 PAGE_SIZE = 50
 DAY = forms.DateInput({"type": "date"})
@@ -50,6 +51,22 @@ class AuditFilterForm(forms.Form):
         return data
 
 
+def _athlete_name(athlete_id: int | None, athletes: dict[int, str]) -> str:
+    if athlete_id is None:
+        return ""
+    return athletes.get(athlete_id, f"athlete {athlete_id}")
+
+
+def _record(event: AuditEvent, people: dict[str, str]) -> str:
+    """Name what the event is about: "session #12", "athletes (list)", a therapist's name."""
+    kind, pk = event["object_type"], event["object_id"]
+    if kind == "athlete_list":
+        return "athletes (list)"
+    if kind == "therapist":
+        return people.get(therapist_actor(pk), f"therapist #{pk}") if pk else "therapist"
+    return f"{kind.replace('_', ' ')} #{pk}"
+
+
 @clinic_admin_required
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
@@ -61,7 +78,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     }
     therapists = User.objects.filter(clinic=clinic).only("first_name", "last_name", "email")
     people = {therapist_actor(t.pk): str(t) for t in therapists}
-    people |= {"system": "System (tasks, commands)"}
+    people |= {SYSTEM: "System (tasks, commands)", ANONYMOUS: "Unknown (failed logins)"}
     form = AuditFilterForm(request.GET or None, athletes=athletes, people=people)
     filters = (
         {key: value for key, value in form.cleaned_data.items() if value not in (None, "")}
@@ -77,7 +94,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             # When a row was last saved is the event's own time, shown in its first column.
             "changes": {k: v for k, v in event["changes"].items() if k != "updated_at"},
             "who": people.get(event["actor"], event["actor"]),
-            "athlete_name": athletes.get(event["athlete"], f"athlete {event['athlete']}"),
+            "athlete_name": _athlete_name(event["athlete"], athletes),
+            "record": _record(event, people),
         }
         for event in page
     ]

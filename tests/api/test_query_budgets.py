@@ -3,7 +3,8 @@
 Each endpoint is read with a small and a large dataset (and the largest page) under the
 SAME budget: a count that grew with the data would be an N+1, fixed in the API code, not
 here. Every request authenticates with a knox token: two queries (the token by its key,
-then its user).
+then its user); every answer that showed athletes' data ends with the audit's one
+INSERT of its read event.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from rest_framework.test import APIClient
 
 from athletes.models import Athlete, DeviceLink, PainScore, SessionLog
 from itbrehab.accounts.models import User
+from itbrehab.audit.access import READ_EVENT_QUERIES
 from progressions.models import StageChange, StageReview
 from progressions.selectors import athlete_progression
 from tests.factories import AthleteFactory, TherapistFactory
@@ -117,29 +119,32 @@ def world(request: pytest.FixtureRequest, therapist: User, colleague: User, now:
     return {"athlete": athlete, "size": request.param}
 
 
-# Expected queries, in order, after the two of token authentication:
+# The audit's read event (SPEC §8): one INSERT after the response, whatever it showed.
+READ = READ_EVENT_QUERIES
+
+# Expected queries, in order, after the two of token authentication (+ READ, last):
 BUDGETS: list[tuple[str, str, int]] = [
     # count, page of athletes (+ therapist, clinic joined), the requester's clinic (today),
     # the engine's three: sessions that count, last running session before, pain scores.
-    ("athletes list", "/api/v1/athletes/?page_size=200", 2 + 6),
+    ("athletes list", "/api/v1/athletes/?page_size=200", 2 + 6 + READ),
     # … and for ?recommendation=: the clinic's athletes, their three engine queries, then
     # the count and the page as above (the page's own three engine queries follow).
-    ("athletes list by recommendation", "/api/v1/athletes/?recommendation=hold", 2 + 10),
+    ("athletes list by recommendation", "/api/v1/athletes/?recommendation=hold", 2 + 10 + READ),
     # the athlete (+ therapist, clinic joined), the requester's clinic, the engine's three.
-    ("athlete detail", "/api/v1/athletes/{athlete}/", 2 + 5),
+    ("athlete detail", "/api/v1/athletes/{athlete}/", 2 + 5 + READ),
     # the athlete, count, page.
-    ("sessions list", "/api/v1/athletes/{athlete}/sessions/?page_size=200", 2 + 3),
-    ("sessions list filtered", "/api/v1/athletes/{athlete}/sessions/?activity=walk", 2 + 3),
+    ("sessions list", "/api/v1/athletes/{athlete}/sessions/?page_size=200", 2 + 3 + READ),
+    ("sessions list filtered", "/api/v1/athletes/{athlete}/sessions/?activity=walk", 2 + 3 + READ),
     # the session (scoped to the clinic through a join).
-    ("session detail", "/api/v1/sessions/{session}/", 2 + 1),
+    ("session detail", "/api/v1/sessions/{session}/", 2 + 1 + READ),
     # the athlete, count, page.
-    ("pain-scores list", "/api/v1/athletes/{athlete}/pain-scores/?page_size=200", 2 + 3),
+    ("pain-scores list", "/api/v1/athletes/{athlete}/pain-scores/?page_size=200", 2 + 3 + READ),
     # the athlete, the engine's three.
-    ("progression", "/api/v1/athletes/{athlete}/progression/", 2 + 4),
+    ("progression", "/api/v1/athletes/{athlete}/progression/", 2 + 4 + READ),
     # the athlete, count, page.
-    ("stage-changes list", "/api/v1/athletes/{athlete}/stage-changes/?page_size=200", 2 + 3),
-    ("reviews list", "/api/v1/athletes/{athlete}/reviews/?page_size=200", 2 + 3),
-    ("device-links list", "/api/v1/athletes/{athlete}/device-links/?page_size=200", 2 + 3),
+    ("stage-changes list", "/api/v1/athletes/{athlete}/stage-changes/?page_size=200", 2 + 3 + READ),
+    ("reviews list", "/api/v1/athletes/{athlete}/reviews/?page_size=200", 2 + 3 + READ),
+    ("device-links list", "/api/v1/athletes/{athlete}/device-links/?page_size=200", 2 + 3 + READ),
     # the ladder is code, not data.
     ("stages", "/api/v1/stages/", 2 + 0),
 ]

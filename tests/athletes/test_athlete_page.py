@@ -16,6 +16,7 @@ from django.test import Client
 from athletes import athlete_page, services
 from athletes.models import Athlete, SessionLog
 from itbrehab.accounts.models import User
+from itbrehab.audit.access import READ_EVENT_QUERIES
 from progressions.services import stage_change_create, stage_review_decide
 from tests.support.athletes import sam
 from tests.support.clock import TODAY, days_ago
@@ -327,8 +328,9 @@ def test_the_phone_link_section_offers_a_link_and_lists_earlier_ones(
 # session, user, the user's clinic (page header), the athlete (with therapist and
 # clinic), then the read model's athlete_page.QUERIES: the progression (recent sessions,
 # the running session before them, pain check-ins), the sessions of the last 12 weeks,
-# this week's review, the stage history (with who) and the phone links (with who).
-ATHLETE_PAGE_QUERIES = 4 + athlete_page.QUERIES
+# this week's review, the stage history (with who) and the phone links (with who); last,
+# the audit's read event.
+ATHLETE_PAGE_QUERIES = 4 + athlete_page.QUERIES + READ_EVENT_QUERIES
 
 
 def _bulk_sessions(athlete: Athlete, total: int, *, days: int) -> None:

@@ -11,7 +11,7 @@ from django.db.utils import ProgrammingError
 from athletes import services
 from athletes.models import Athlete
 from itbrehab.accounts.models import User
-from itbrehab.audit.models import EVENT_MODELS, AthleteEvent
+from itbrehab.audit.models import EVENT_MODELS, AccessAction, AccessEvent, AthleteEvent
 from tests.support.athletes import sam
 
 
@@ -68,9 +68,27 @@ def test_every_event_table_is_guarded(db: None) -> None:
             " WHERE tgname LIKE 'pgtrigger_append_only_%%'"
         )
         guarded = {row[0] for row in cursor.fetchall()}
-    assert guarded == {model._meta.db_table for model in EVENT_MODELS}
+    assert guarded == {model._meta.db_table for model in (*EVENT_MODELS, AccessEvent)}
+
+
+def test_a_read_or_login_event_cannot_be_changed_or_deleted(therapist: User) -> None:
+    event = AccessEvent.objects.create(
+        clinic=therapist.clinic,
+        actor=f"therapist {therapist.pk}",
+        action=AccessAction.LOGIN,
+        therapist=therapist,
+        ip="192.0.2.1",
+    )
+
+    _refused(lambda: AccessEvent.objects.filter(pk=event.pk).update(ip="198.51.100.7"))
+    _refused(lambda: AccessEvent.objects.filter(pk=event.pk).delete())
+    event.actor = "system"
+    _refused(event.save)
+
+    event.refresh_from_db()
+    assert (event.actor, event.ip) == (f"therapist {therapist.pk}", "192.0.2.1")
 
 
 def test_the_admin_offers_no_way_to_edit_events() -> None:
     registered = set(admin.site._registry)
-    assert not registered & set(EVENT_MODELS)
+    assert not registered & {*EVENT_MODELS, AccessEvent}

@@ -9,6 +9,7 @@ from django.test import Client
 
 from athletes.models import Athlete, SessionLog
 from itbrehab.accounts.models import User
+from itbrehab.audit.access import READ_EVENT_QUERIES
 from tests.athletes.dashboard.caseload import (
     DASHBOARD,
     HTMX,
@@ -145,8 +146,8 @@ def test_the_dashboard_refuses_writes(pt: Client) -> None:
 
 # session, user, clinic, athletes with their last session (four subqueries in one
 # query), the progressions (recent sessions, the running session before them, pain
-# check-ins) and this week's decided reviews.
-DASHBOARD_QUERIES = 8
+# check-ins), this week's decided reviews, and the audit's read event.
+DASHBOARD_QUERIES = 8 + READ_EVENT_QUERIES
 
 
 def _count_dashboard_queries(client: Client, django_assert_max_num_queries: Any) -> int:
