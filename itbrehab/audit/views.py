@@ -96,6 +96,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "who": people.get(event["actor"], event["actor"]),
             "athlete_name": _athlete_name(event["athlete"], athletes),
             "record": _record(event, people),
+            "action_label": event["action"].replace("_", " "),
         }
         for event in page
     ]

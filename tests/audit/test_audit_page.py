@@ -48,6 +48,26 @@ def test_an_admin_sees_who_did_what_to_which_athlete(
     assert "127.0.0.1" in row
 
 
+def test_reads_and_logins_are_listed_with_where_and_whom(
+    admin: Client, therapist: User, athlete: Athlete
+) -> None:
+    Client().post("/accounts/login/", {"username": therapist.email, "password": "wrong"})
+    admin.get(f"/athletes/{athlete.pk}/")
+    admin.get("/dashboard/")
+
+    page = admin.get(URL).content.decode()
+    rows = page[page.index("<tbody>") : page.index("</tbody>")].split("</tr>")
+
+    assert "Hana Reid" in rows[0]
+    assert ">read<" in rows[0]
+    assert "athletes (list)" in rows[0]
+    assert "GET /dashboard/" in rows[0]
+    assert ">Sam Okafor<" in rows[1]
+    assert f"GET /athletes/{athlete.pk}/" in rows[1]
+    assert ">login failed<" in rows[2]
+    assert "Unknown (failed logins)" in rows[2]
+
+
 def test_the_filters_narrow_the_list_and_a_bad_one_is_shown_beside_its_field(
     admin: Client, therapist: User, athlete: Athlete
 ) -> None:
