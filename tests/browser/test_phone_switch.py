@@ -300,7 +300,10 @@ def test_a_new_sign_in_does_not_strand_a_session_queued_with_the_old_csrf_token(
 
     answer = answer_to_next_post(page, lambda: page.evaluate("dispatchEvent(new Event('online'))"))
 
-    assert answer.status == 201
+    # Accepted with the new token: 201, or 200 (the same session again) when the reopened
+    # page's own send got through first. Playwright's routes do not always see a request
+    # the service worker forwards, and under load that send sometimes wins the race.
+    assert answer.status in (200, 201)
     assert answer.request.header_value("x-csrftoken") == new
     outbox_emptied(page)
     assert SessionLog.objects.filter(athlete=ana).count() == 1
