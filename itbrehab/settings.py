@@ -17,7 +17,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from itbrehab.settings_sections import api_schema_settings, logging_config
+from itbrehab.settings_sections import api_schema_settings, logging_config, webauthn_settings
 
 env = environ.Env()
 
@@ -69,10 +69,12 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "itbrehab.audit",
-    # MFA (SPEC §8): authenticator apps (TOTP) and one-time recovery codes (static tokens).
+    # MFA (SPEC §8): authenticator apps (TOTP) and one-time recovery codes (static tokens),
+    # security keys and passkeys (WebAuthn credentials, ``itbrehab.accounts.passkeys``).
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
 ]
 
 MIDDLEWARE = [
@@ -183,9 +185,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # sessions last as long as their link instead.
 SESSION_IDLE_TIMEOUT = dt.timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
 SESSION_ABSOLUTE_TIMEOUT = dt.timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", default=12))
-# SPEC §8: when true, a therapist without an authenticator app must enrol one (the Security
-# page) before reaching any page, and gets no API token until then. Strict in production,
-# off for ``make run``'s demo; set REQUIRE_MFA to choose either way.
+# SPEC §8: when true, a therapist without two-step login (an authenticator app or a security
+# key) must turn one on (the Security page) before reaching any page, and gets no API token
+# until then. Strict in production, off for ``make run``'s demo; set REQUIRE_MFA to choose.
 REQUIRE_MFA = env.bool("REQUIRE_MFA", default=not DEBUG)
 # django-otp: the name authenticator apps show beside the account; keys hidden in the admin.
 OTP_TOTP_ISSUER = "ITB Rehab"
@@ -306,6 +308,24 @@ REMINDER_CLAIM_LEASE_SECONDS = env.int("REMINDER_CLAIM_LEASE_SECONDS", default=1
 REMINDER_RETRY_BACKOFF_SECONDS = env.int("REMINDER_RETRY_BACKOFF_SECONDS", default=30)
 # Absolute links in emails (the athlete page) start with this.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Security keys and passkeys (WebAuthn, django-otp-webauthn) ---------------------------
+# A key belongs to one relying party id (a domain); the browser tells which origin used it,
+# and only these origins are accepted. Derived from SITE_URL / ALLOWED_HOSTS unless set
+# (``itbrehab.settings_sections.webauthn_settings``): ``localhost`` and
+# http://localhost:8000 in development. No domain at all (an address-only host): no keys
+# are offered, and the library's checks for a missing id and origins are silenced.
+OTP_WEBAUTHN_RP_ID, OTP_WEBAUTHN_ALLOWED_ORIGINS = webauthn_settings(
+    rp_id=env.str("OTP_WEBAUTHN_RP_ID", default=""),
+    origins=env.list("OTP_WEBAUTHN_ALLOWED_ORIGINS", default=[]),
+    site_url=SITE_URL,
+    allowed_hosts=ALLOWED_HOSTS,
+)
+OTP_WEBAUTHN_RP_NAME = "ITB Rehab"
+# A key is the second step after the password, never a login by itself: no passwordless
+# login (the password, its lockout and the audit of logins stay in front of every key).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+SILENCED_SYSTEM_CHECKS = [] if OTP_WEBAUTHN_RP_ID else ["otp_webauthn.E010", "otp_webauthn.E030"]
 
 # --- Security ---------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)

@@ -1,4 +1,5 @@
-"""Settings sections too long to read inline in ``settings.py``: logging and the API schema.
+"""Settings sections too long to read inline in ``settings.py``: logging, the API schema and
+the relying party of security keys and passkeys (WebAuthn).
 
 Each is a function of the values ``settings.py`` read from the environment, and imports
 nothing of the app, so loading the settings loads no application code.
@@ -6,7 +7,9 @@ nothing of the app, so loading the settings loads no application code.
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
+from urllib.parse import urlsplit
 
 
 def logging_config(level: str) -> dict[str, Any]:
@@ -108,3 +111,56 @@ def api_schema_settings() -> dict[str, Any]:
         "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
         "REDOC_DIST": "SIDECAR",
     }
+
+
+# ``make run`` serves here; a browser must open it as localhost (not 127.0.0.1) for keys.
+DEVELOPMENT_ORIGIN = "http://localhost:8000"
+
+
+def _is_domain(host: str) -> bool:
+    """Return whether ``host`` can be a WebAuthn relying party id: a name, never an address."""
+    if not host or "*" in host or host.startswith("["):
+        return False
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return host == "localhost" or "." in host
+    return False
+
+
+def _within(host: str, rp_id: str) -> bool:
+    return host == rp_id or host.endswith(f".{rp_id}")
+
+
+def webauthn_settings(
+    *, rp_id: str, origins: list[str], site_url: str, allowed_hosts: list[str]
+) -> tuple[str, list[str]]:
+    """Return the relying party id and the origins allowed to use security keys (WebAuthn).
+
+    A key is bound to its relying party id (a domain, never an IP address: browsers refuse
+    those) and works on that domain and its subdomains only, so changing the id later
+    orphans every key. ``rp_id`` and ``origins`` are ``OTP_WEBAUTHN_RP_ID`` and
+    ``OTP_WEBAUTHN_ALLOWED_ORIGINS`` from the environment and win when set. Otherwise the id
+    is the first domain of ``SITE_URL``'s host, then ``ALLOWED_HOSTS`` (a leading dot, which
+    Django reads as "and subdomains", dropped), so development gets ``localhost``. The
+    origins are then ``https://<id>`` (``http://localhost:8000`` for ``localhost``, which
+    browsers treat as secure) plus ``SITE_URL``'s own origin when it is on that domain and
+    secure. With no domain anywhere (an address-only host) the id is empty and the app
+    offers no security keys; the authenticator app still works.
+    """
+    site = urlsplit(site_url)
+    site_host = site.hostname or ""
+    if not rp_id:
+        hosts = [site_host, *(host.lstrip(".") for host in allowed_hosts)]
+        rp_id = next((host for host in hosts if _is_domain(host)), "")
+    if origins or not rp_id:
+        return rp_id, origins
+    derived = [DEVELOPMENT_ORIGIN if rp_id == "localhost" else f"https://{rp_id}"]
+    site_origin = f"{site.scheme}://{site.netloc}"
+    if (
+        _within(site_host, rp_id)
+        and (site.scheme == "https" or site_host == "localhost")
+        and site_origin not in derived
+    ):
+        derived.append(site_origin)
+    return rp_id, derived

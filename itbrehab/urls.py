@@ -26,6 +26,13 @@ urlpatterns = [
     ),
     path("accounts/security/remove/", security.security_remove, name="security-remove"),
     path(
+        "accounts/security/keys/<int:key_id>/remove/",
+        security.security_key_remove,
+        name="security-key-remove",
+    ),
+    # Security keys and passkeys: the JSON endpoints of django-otp-webauthn's script.
+    path("accounts/", include("itbrehab.accounts.passkey_urls")),
+    path(
         "accounts/password/",
         account_views.PasswordChangeView.as_view(),
         name="password_change",

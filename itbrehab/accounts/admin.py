@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django_otp_webauthn.admin import WebAuthnCredentialAdmin
+from django_otp_webauthn.models import WebAuthnCredential
 
 from itbrehab.accounts.models import Clinic, User
 
@@ -60,3 +62,11 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+
+# Security keys and passkeys: django-otp-webauthn ships this admin without registering it.
+# Registered so a superuser can delete the keys of a therapist who lost them all (as with
+# "TOTP devices" and "Static devices"); the admin opens to superusers only
+# (itbrehab/admin_site.py), so no therapist sees another's keys here. Public keys are
+# hidden (OTP_ADMIN_HIDE_SENSITIVE_DATA).
+admin.site.register(WebAuthnCredential, WebAuthnCredentialAdmin)

@@ -1,9 +1,11 @@
 """API tokens: log in with email and password (and ``otp``), log out to revoke the token.
 
-With MFA (SPEC §8): a user with an authenticator app also sends ``otp``, a current code or
-an unused recovery code (missing: 400 naming ``otp``; wrong: 401, counted toward the
-lockout as a wrong password is). With ``REQUIRE_MFA``, a user without one gets no token
-(403 ``mfa_enrolment_required``) until they turn one on on the Security page.
+With MFA (SPEC §8): a user with two-step login also sends ``otp``, a current code from the
+authenticator app or an unused recovery code (missing: 400 naming ``otp``; wrong: 401,
+counted toward the lockout as a wrong password is). A security key cannot sign an API
+login, so a user whose only method is a key sends a recovery code (missing: 400 saying
+so); a key never stands in for ``otp``. With ``REQUIRE_MFA``, a user without MFA gets no
+token (403 ``mfa_enrolment_required``) until they turn it on on the Security page.
 
 A user holds at most ``TOKEN_LIMIT_PER_USER`` (10) live tokens: the next login answers
 403 ``token_limit_reached`` until one is revoked or expires, or the password changes
@@ -41,14 +43,20 @@ OTP_REQUIRED = (
     "This account has two-step login: send otp, the code the authenticator app shows now "
     "(or an unused recovery code)."
 )
+OTP_REQUIRED_KEY_ONLY = (
+    "This account's two-step login is a security key or passkey, which the API cannot use: "
+    "send otp, one of your unused recovery codes, or turn on an authenticator app on the "
+    "Security page (/accounts/security/) for API access."
+)
 MFA_ENROLMENT_REQUIRED = (
     "Two-step login is required: turn on an authenticator app on the Security page "
     "(/accounts/security/) before asking for an API token."
 )
 OTP_HELP = (
-    "Required for a user with two-step login (an authenticator app): the six-digit code "
-    "the app shows now, or one of the user's unused recovery codes (which then stops "
-    "working). Missing: 400; wrong: 401, counted as a failed login. Ignored otherwise."
+    "Required for a user with two-step login: the six-digit code their authenticator app "
+    "shows now, or one of their unused recovery codes (which then stops working). A user "
+    "whose only method is a security key sends a recovery code. Missing: 400; wrong: 401, "
+    "counted as a failed login. Ignored otherwise."
 )
 
 
@@ -97,7 +105,8 @@ class TokenView(APIView):
                 OpenApiTypes.OBJECT,
                 description=(
                     "Missing or malformed email or password, or `otp` missing for a user "
-                    "with two-step login (the body names the field)."
+                    "with two-step login (the body names the field; for a user whose only "
+                    "method is a security key it says to send a recovery code)."
                 ),
             ),
             401: OpenApiResponse(ErrorSerializer, description="Email, password or `otp` is wrong."),
@@ -156,6 +165,9 @@ class TokenView(APIView):
     def _second_factor(self, request: Request, user: User, otp: str) -> None:
         """Check ``otp`` for a user with MFA; refuse a user without it when it is required.
 
+        MFA counts keys too (``mfa.has_mfa``), so a key-only user never gets past here
+        without a code: the API cannot do WebAuthn, and a recovery code is their ``otp``.
+
         A wrong code is a failed login to django-axes (per account and address), so the
         lockout counts wrong codes and wrong passwords together.
         """
@@ -164,7 +176,10 @@ class TokenView(APIView):
                 raise MfaEnrolmentRequired()
             return
         if not otp.strip():
-            raise exceptions.ValidationError({"otp": [OTP_REQUIRED]})
+            key_only = mfa.authenticator(user) is None
+            raise exceptions.ValidationError(
+                {"otp": [OTP_REQUIRED_KEY_ONLY if key_only else OTP_REQUIRED]}
+            )
         try:
             device = mfa.device_for_code(user=user, code=otp)
         except mfa.CodeRefused as refused:

@@ -79,6 +79,8 @@ class MfaCodeForm(forms.Form):
     """One code: from the authenticator app, or (where ``recovery`` allows) a recovery code.
 
     Only its shape is checked here; ``itbrehab.accounts.mfa`` decides whether it is right.
+    Without an app (``app=False``: a therapist whose second step is a security key) the only
+    code there is is a recovery code, and the field says so.
     """
 
     code = forms.CharField(
@@ -94,12 +96,17 @@ class MfaCodeForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, recovery: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, recovery: bool = True, app: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["code"].help_text = (
-            "The six-digit code your authenticator app shows now, or one of your recovery codes."
-            if recovery
-            else "The six-digit code your authenticator app shows now."
-        )
-        if not recovery:
-            self.fields["code"].widget.attrs["inputmode"] = "numeric"
+        field = self.fields["code"]
+        if not app:
+            field.label = "Recovery code"
+            field.help_text = "One of your unused recovery codes (it then stops working)."
+        elif recovery:
+            field.help_text = (
+                "The six-digit code your authenticator app shows now, or one of your recovery "
+                "codes."
+            )
+        else:
+            field.help_text = "The six-digit code your authenticator app shows now."
+            field.widget.attrs["inputmode"] = "numeric"

@@ -1,18 +1,24 @@
-"""MFA for therapists (SPEC §8): an authenticator app (TOTP, RFC 6238) and recovery codes.
+"""MFA for therapists (SPEC §8): an authenticator app (TOTP, RFC 6238), security keys and
+passkeys (WebAuthn, ``itbrehab.accounts.passkeys``), and recovery codes.
 
 django-otp holds the devices and checks the codes; nothing here computes a TOTP. A
 therapist has at most one ``TOTPDevice`` (unconfirmed while enrolling, confirmed once a
-code from the app matched) and one ``StaticDevice`` whose ``StaticToken`` rows are the
-recovery codes: each is deleted as it is used, so it works once. Both devices throttle
-wrong codes themselves (django-otp's exponential back-off: 1, 2, 4, 8… seconds after each
-failure in a row), which a new password login does not reset.
+code from the app matched), any number of security keys (django-otp-webauthn's
+``WebAuthnCredential``) and one ``StaticDevice`` whose ``StaticToken`` rows are the
+recovery codes: each is deleted as it is used, so it works once. Both code devices
+throttle wrong codes themselves (django-otp's exponential back-off: 1, 2, 4, 8… seconds
+after each failure in a row), which a new password login does not reset.
+
+MFA is on while the therapist has an app or a key. The first of them to be turned on makes
+the recovery codes (so losing it never locks them out) and ends the therapist's other
+browser sessions, so none logged in without MFA lives on; removing the last one turns MFA
+off and deletes the codes.
 
 A six-digit code is checked against the authenticator; anything else against the recovery
 codes, so a typo in one never counts as a failure of the other.
 
 The browser session remembers whether its user had MFA (``ENROLLED_KEY``, set at login and
-by the Security page), so the gate in ``mfa_gate`` costs no query on a page. Turning MFA
-on ends the therapist's other browser sessions, so none logged in without it lives on.
+by the Security page), so the gate in ``mfa_gate`` costs no query on a page.
 """
 
 from __future__ import annotations
@@ -25,12 +31,14 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from itbrehab.accounts.models import User
 
@@ -48,7 +56,8 @@ ENROL_CODE_WRONG = (
 )
 CODE_THROTTLED = "Too many wrong codes in a row: wait {seconds} s, then try again."
 ALREADY_ENROLLED = "An authenticator app is already on: remove it first to enrol another."
-NOT_ENROLLED = "Turn on an authenticator app first."
+NOT_ENROLLED = "Turn on an authenticator app or add a security key first."
+NO_AUTHENTICATOR = "No authenticator app is on."
 
 _TOTP_SHAPE = re.compile(r"\d{6}")
 
@@ -63,8 +72,15 @@ def normalise_code(code: str) -> str:
 
 
 def has_mfa(user: User) -> bool:
-    """Return whether ``user`` has a confirmed authenticator app (one query)."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """Return whether ``user`` has two-step login: a confirmed app or a key (one query).
+
+    Recovery codes alone do not count: they exist only beside an app or a key.
+    """
+    return User.objects.filter(
+        Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+        | Exists(WebAuthnCredential.objects.filter(user=OuterRef("pk"), confirmed=True)),
+        pk=user.pk,
+    ).exists()
 
 
 def authenticator(user: User) -> TOTPDevice | None:
@@ -137,9 +153,9 @@ def enrolment_device(*, user: User) -> TOTPDevice:
 
     The same secret is shown on every visit until it is confirmed, so a reload never
     leaves the app holding a secret the server forgot. Raises ``ValidationError`` when an
-    app is already on.
+    app is already on (a security key does not stop an app being added beside it).
     """
-    if has_mfa(user):
+    if authenticator(user) is not None:
         raise ValidationError(ALREADY_ENROLLED, code="enrolled")
     device, _ = TOTPDevice.objects.get_or_create(
         user=user, confirmed=False, defaults={"name": AUTHENTICATOR_NAME}
@@ -150,14 +166,14 @@ def enrolment_device(*, user: User) -> TOTPDevice:
 def enrolment_confirm(
     *, user: User, code: str, keep_session: str | None
 ) -> tuple[TOTPDevice, list[str]]:
-    """Turn the authenticator on with a current ``code``; return it and the recovery codes.
+    """Turn the authenticator on with a current ``code``; return it and new recovery codes.
 
-    The codes are returned once and stored only as django-otp static tokens. The user's
-    other browser sessions end (``keep_session``, the current one, stays). A wrong code
-    raises ``ValidationError`` on ``code`` and turns nothing on.
+    When this turns MFA on, the recovery codes are made and returned once (stored only as
+    django-otp static tokens) and the user's other browser sessions end (``keep_session``,
+    the current one, stays). Beside a security key already on, MFA was on before: the
+    codes and sessions stay as they are and the list is empty. A wrong code raises
+    ``ValidationError`` on ``code`` and turns nothing on.
     """
-    from itbrehab.accounts.services import end_browser_sessions
-
     device = enrolment_device(user=user)
     try:
         _check(device, normalise_code(code))
@@ -165,11 +181,23 @@ def enrolment_confirm(
         message = ENROL_CODE_WRONG if str(refused) == CODE_WRONG else str(refused)
         raise ValidationError({"code": message}) from refused
     with transaction.atomic():
+        turning_on = not has_mfa(user)
         TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
         device.confirmed = True
-        codes = _new_recovery_codes(user)
-        end_browser_sessions(user, keep=keep_session)
+        codes = mfa_turned_on(user=user, keep_session=keep_session) if turning_on else []
     return device, codes
+
+
+def mfa_turned_on(*, user: User, keep_session: str | None) -> list[str]:
+    """Do what the first app or key does: make recovery codes, end other browser sessions.
+
+    Called inside the transaction that turned it on; returns the codes, to show once.
+    """
+    from itbrehab.accounts.services import end_browser_sessions
+
+    codes = _new_recovery_codes(user)
+    end_browser_sessions(user, keep=keep_session)
+    return codes
 
 
 def _new_recovery_codes(user: User) -> list[str]:
@@ -190,21 +218,48 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
     return _new_recovery_codes(user)
 
 
-def authenticator_remove(*, user: User, code: str) -> None:
-    """Turn MFA off: delete the authenticator and the recovery codes.
+def fresh_check(*, user: User, code: str) -> Device:
+    """Return the device that accepts ``code``, as a removal asks before it removes anything.
 
-    Asks for a current code (or a recovery code) so a session left open is not enough;
-    a wrong one raises ``ValidationError`` on ``code`` and removes nothing.
+    A session left open is not enough to weaken a login: a current code from the app or
+    an unused recovery code (used up) is. A wrong one raises ``ValidationError`` on ``code``.
     """
-    if not has_mfa(user):
-        raise ValidationError(NOT_ENROLLED, code="not_enrolled")
     try:
-        device_for_code(user=user, code=code)
+        return device_for_code(user=user, code=code)
     except CodeRefused as refused:
         raise ValidationError({"code": str(refused)}) from refused
+
+
+def after_removal(*, user: User, checked: Device) -> Device | None:
+    """Finish removing an app or a key: return the device the session stays verified with.
+
+    With an app or a key left, that is ``checked`` (the code just entered) if it still
+    exists, else a remaining key: the session that proved a code must not fall back to the
+    code page because the device that verified it at login is gone. With none left MFA is
+    off: the recovery codes are deleted too and None is returned. Call inside the removal's
+    transaction.
+    """
+    if not has_mfa(user):
+        StaticDevice.objects.filter(user=user).delete()
+        return None
+    if type(checked).objects.filter(pk=checked.pk).exists():
+        return checked
+    return authenticator(user) or WebAuthnCredential.objects.filter(user=user).first()
+
+
+def authenticator_remove(*, user: User, code: str) -> Device | None:
+    """Remove the authenticator app after a fresh check (``fresh_check``).
+
+    Keys and recovery codes stay while a key is on; without one MFA is off and the codes
+    go too. Returns the device to keep the session verified with, or None when MFA is off.
+    A wrong code raises ``ValidationError`` on ``code`` and removes nothing.
+    """
+    if authenticator(user) is None:
+        raise ValidationError(NO_AUTHENTICATOR, code="not_enrolled")
+    checked = fresh_check(user=user, code=code)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
+        return after_removal(user=user, checked=checked)
 
 
 @receiver(user_logged_in, dispatch_uid="itbrehab.accounts.mfa.remember_enrolment")

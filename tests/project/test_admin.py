@@ -32,7 +32,12 @@ def test_a_staff_therapist_who_is_not_a_superuser_is_sent_to_the_admin_login(
     browser = Client()
     browser.force_login(therapist)
 
-    for path in ("/admin/", "/admin/athletes/sessionlog/", "/admin/athletes/athlete/"):
+    for path in (
+        "/admin/",
+        "/admin/athletes/sessionlog/",
+        "/admin/athletes/athlete/",
+        "/admin/django_otp_webauthn/webauthncredential/",  # every clinic's security keys
+    ):
         response = browser.get(path)
         assert response.status_code == 302, path
         assert response["Location"].startswith("/admin/login/")
@@ -79,3 +84,22 @@ def test_sessions_and_pain_scores_are_read_only_in_the_admin(
     assert added.status_code == 403
     model_class = SessionLog if model == "sessionlog" else PainScore
     assert model_class.objects.get(pk=row.pk).date == row.date
+
+
+def test_a_superuser_can_delete_the_keys_of_a_therapist_who_lost_them(
+    admin_browser: Client, therapist: User
+) -> None:
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    from tests.support.mfa import add_key
+
+    key = add_key(therapist, name="Security key")
+    listing = admin_browser.get("/admin/django_otp_webauthn/webauthncredential/")
+    shown = admin_browser.get(f"/admin/django_otp_webauthn/webauthncredential/{key.pk}/change/")
+
+    assert "Security key" in listing.content.decode()
+    assert "COSE public key" not in shown.content.decode()  # OTP_ADMIN_HIDE_SENSITIVE_DATA
+    admin_browser.post(
+        f"/admin/django_otp_webauthn/webauthncredential/{key.pk}/delete/", {"post": "yes"}
+    )
+    assert not WebAuthnCredential.objects.exists()

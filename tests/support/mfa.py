@@ -1,18 +1,23 @@
 """Helpers for MFA tests: read the secret a page shows, compute its code, enrol directly.
 
 Codes are computed with django-otp's own RFC 6238 ``TOTP`` from the secret as the app
-would get it, never read from the server's device row.
+would get it, never read from the server's device row. Security keys made here are rows
+only (``add_key``): the tests that need a real signature run in Chromium with its virtual
+authenticator (``tests/browser/test_passkeys.py``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import secrets
 from base64 import b32decode
 
 from django.http import HttpResponse
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
+from django_otp_webauthn.models import WebAuthnCredential
 
 from itbrehab.accounts import mfa
 from itbrehab.accounts.models import User
@@ -62,5 +67,34 @@ def verified_browser(user: User) -> Client:
     browser.force_login(user)
     session = browser.session
     session[DEVICE_ID_SESSION_KEY] = mfa.authenticator(user).persistent_id
+    session.save()
+    return browser
+
+
+def add_key(
+    user: User,
+    *,
+    name: str = "Passkey",
+    last_used_at: dt.datetime | None = None,
+    transports: tuple[str, ...] = ("internal",),
+) -> WebAuthnCredential:
+    """Store a security key for ``user`` as a registration would (without its ceremony)."""
+    return WebAuthnCredential.objects.create(
+        user=user,
+        name=name,
+        credential_id=secrets.token_bytes(32),
+        public_key=secrets.token_bytes(77),
+        aaguid="00000000-0000-0000-0000-000000000000",
+        transports=list(transports),
+        last_used_at=last_used_at,
+    )
+
+
+def key_verified_browser(user: User, key: WebAuthnCredential) -> Client:
+    """Return a browser logged in as ``user`` whose session passed its second step with ``key``."""
+    browser = Client()
+    browser.force_login(user)
+    session = browser.session
+    session[DEVICE_ID_SESSION_KEY] = key.persistent_id
     session.save()
     return browser

@@ -30,8 +30,8 @@ def test_the_page_shows_a_qr_code_and_the_secret_grouped_for_typing(pt: Client) 
     assert "Turn on an authenticator app" in html
     groups = secret_on(html)
     assert len(groups) == 32  # 20 random bytes in base32
-    assert "security key" not in html.lower()
-    assert "passkey" not in html.lower()
+    # The other method sits beside it (tests/accounts/mfa/test_security_keys.py).
+    assert "Security keys and passkeys" in html
 
 
 def test_a_reload_shows_the_same_secret(pt: Client) -> None:
@@ -129,14 +129,14 @@ def test_the_page_costs_the_same_queries_however_many_codes_and_devices_exist(
 ) -> None:
     enrol(colleague)  # another user's devices and codes are never read
     pt.get(SECURITY)  # the first visit also makes the pending app (an INSERT)
-    # Not enrolled: session, user, the app that is on (none), enrolment's check that none
-    # is, the pending app, the clinic for the header.
-    with django_assert_max_num_queries(6):
+    # Not enrolled: session, user, the app that is on (none), the keys (none), enrolment's
+    # check that no app is on, the pending app, the clinic for the header.
+    with django_assert_max_num_queries(7):
         assert pt.get(SECURITY).status_code == 200
     enrol(therapist)
     pt = verified_browser(therapist)
     # Enrolled: session, user, the session's device (django-otp's middleware), the app,
-    # the count of codes left, the clinic for the header, the session's save (the shown
-    # codes, if any, are popped from it).
-    with django_assert_max_num_queries(7):
+    # the keys, the count of codes left, the clinic for the header, the session's save (the
+    # shown codes, if any, are popped from it).
+    with django_assert_max_num_queries(8):
         assert pt.get(SECURITY).status_code == 200
