@@ -18,7 +18,7 @@ from itbrehab.accounts.models import User
 from tests.accounts.mfa.conftest import next_window
 from tests.factories import DEFAULT_PASSWORD, AthleteFactory
 from tests.support.accounts import logged_in_browser
-from tests.support.mfa import code_for, enrol
+from tests.support.mfa import code_for, enrol, verified_browser
 
 CODE_PAGE = "/accounts/login/code/"
 
@@ -136,3 +136,13 @@ def test_after_a_wrong_code_even_the_right_one_waits_its_turn(therapist: User, n
     assert mfa.CODE_THROTTLED.format(seconds=1) in too_soon.content.decode()
     noon.shift(1)
     assert browser.post(CODE_PAGE, {"code": code_for(secret)}).status_code == 302
+
+
+def test_the_code_page_shows_no_links_it_would_only_bounce(therapist: User) -> None:
+    enrol(therapist)
+
+    page = _password_only(therapist).get(CODE_PAGE).content.decode()
+
+    assert 'aria-label="Main"' not in page
+    assert "Log out" in page
+    assert 'aria-label="Main"' in verified_browser(therapist).get("/dashboard/").content.decode()
