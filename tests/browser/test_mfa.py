@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.factories import DEFAULT_PASSWORD, ClinicFactory, TherapistFactory
-from tests.support.mfa import code_for
+from tests.support.mfa import away_from_a_window_edge, code_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,6 +44,7 @@ def test_a_therapist_enrols_then_logs_in_with_password_and_code(
     expect(page.get_by_role("heading", name="Turn on an authenticator app")).to_be_visible()
     expect(page.locator(".qr svg")).to_be_visible()
     secret = page.get_by_test_id("totp-secret").inner_text().replace(" ", "")
+    away_from_a_window_edge()  # the code and its check in one window (see the helper)
     page.get_by_label("Code").fill(code_for(secret))
     page.get_by_role("button", name="Turn on").click()
 
