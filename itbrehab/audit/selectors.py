@@ -16,6 +16,7 @@ import datetime as dt
 import heapq
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, TypedDict, overload
 
 from django.db.models import Q, QuerySet
@@ -185,60 +186,57 @@ def audit_events_for_clinic(
     # The log shows athletes' data (a pain score's before and after): reading it is a read.
     note_read(athlete_id)
     zone = clinic.zone
-    start = dt.datetime.combine(date_after, dt.time.min, tzinfo=zone) if date_after else None
-    end = (
-        dt.datetime.combine(date_before + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    asked = _Filters(
+        clinic=clinic,
+        athlete_id=athlete_id,
+        actor=actor,
+        action=action,
+        start=dt.datetime.combine(date_after, dt.time.min, tzinfo=zone) if date_after else None,
+        end=dt.datetime.combine(date_before + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
         if date_before
-        else None
+        else None,
     )
-    writes = (
-        _writes(clinic, athlete_id, actor, action, start, end)
-        if action is None or action in WRITE_ACTIONS
-        else None
-    )
-    accesses = (
-        _accesses(clinic, athlete_id, actor, action, start, end)
-        if action is None or action in AccessAction.values
-        else None
-    )
+    writes = _writes(asked) if action is None or action in WRITE_ACTIONS else None
+    accesses = _accesses(asked) if action is None or action in AccessAction.values else None
     return AuditEventList(writes, accesses)
 
 
-def _accesses(
-    clinic: Clinic,
-    athlete_id: int | None,
-    actor: str | None,
-    action: str | None,
-    start: dt.datetime | None,
-    end: dt.datetime | None,
-) -> QuerySet[AccessEvent]:
-    events = AccessEvent.objects.filter(clinic=clinic).order_by("-id")
-    if athlete_id is not None:
-        events = events.filter(athlete_id=athlete_id)
-    if actor is not None:
-        events = events.filter(actor=actor)
-    if action is not None:
-        events = events.filter(action=action)
-    if start is not None:
-        events = events.filter(at__gte=start)
-    if end is not None:
-        events = events.filter(at__lt=end)
-    return events
+@dataclass(frozen=True)
+class _Filters:
+    """What the list was asked for; ``start``/``end``: the days as instants, end excluded."""
+
+    clinic: Clinic
+    athlete_id: int | None
+    actor: str | None
+    action: str | None
+    start: dt.datetime | None
+    end: dt.datetime | None
+
+    def timed(self, events: QuerySet[Any], field: str) -> QuerySet[Any]:
+        if self.start is not None:
+            events = events.filter(**{f"{field}__gte": self.start})
+        if self.end is not None:
+            events = events.filter(**{f"{field}__lt": self.end})
+        return events
 
 
-def _writes(
-    clinic: Clinic,
-    athlete_id: int | None,
-    actor: str | None,
-    action: str | None,
-    start: dt.datetime | None,
-    end: dt.datetime | None,
-) -> QuerySet[Events] | None:
+def _accesses(asked: _Filters) -> QuerySet[AccessEvent]:
+    events = AccessEvent.objects.filter(clinic=asked.clinic).order_by("-id")
+    if asked.athlete_id is not None:
+        events = events.filter(athlete_id=asked.athlete_id)
+    if asked.actor is not None:
+        events = events.filter(actor=asked.actor)
+    if asked.action is not None:
+        events = events.filter(action=asked.action)
+    return asked.timed(events, "at")
+
+
+def _writes(asked: _Filters) -> QuerySet[Events] | None:
     if not recording():
         return None
-    athletes = Athlete.objects.filter(clinic=clinic).only("pk")
-    if athlete_id is not None:
-        athletes = athletes.filter(pk=athlete_id)
+    athletes = Athlete.objects.filter(clinic=asked.clinic).only("pk")
+    if asked.athlete_id is not None:
+        athletes = athletes.filter(pk=asked.athlete_id)
     scope = list(athletes)
     if not scope:
         return None
@@ -248,6 +246,7 @@ def _writes(
         .filter(pgh_label__in=WRITE_ACTIONS)
         .order_by("-pgh_id")  # one sequence numbers every event table, in write order
     )
+    actor, action = asked.actor, asked.action
     if actor is not None:
         named = Q(pgh_context__actor=actor)
         events = events.filter(named | Q(pgh_context__isnull=True) if actor == SYSTEM else named)
@@ -257,8 +256,4 @@ def _writes(
         events = events.filter(pgh_label="update").exclude(_HIDDEN)
     elif action is not None:
         events = events.filter(pgh_label=action)
-    if start is not None:
-        events = events.filter(pgh_created_at__gte=start)
-    if end is not None:
-        events = events.filter(pgh_created_at__lt=end)
-    return events
+    return asked.timed(events, "pgh_created_at")
