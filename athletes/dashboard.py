@@ -24,8 +24,8 @@ from progressions.rules.protocol import (
     StageDefinition,
     stage_definition,
 )
-from progressions.selectors import progressions_for_athletes
 from progressions.services import review_week
+from progressions.stored import stored_progressions
 
 
 class ReviewState(IntEnum):
@@ -106,13 +106,13 @@ def dashboard_rows(
     """Return the clinic's athletes as dashboard rows, filtered and sorted (default: urgency)."""
     clinic = user.clinic
     today = clinic.today()
-    athletes = athletes_for_user(user).filter(status=status)
+    athletes = athletes_for_user(user).filter(status=status).select_related("stored_progression")
     if stage:
         athletes = athletes.filter(stage=stage)
     for word in text.split():
         athletes = athletes.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     athletes = list(with_last_session(athletes))
-    progressions = progressions_for_athletes(athletes, today=today)
+    progressions = stored_progressions(athletes, today=today)
     week_start, due = review_week(today, clinic.review_weekday)
     reviewed = set(
         StageReview.objects.filter(athlete__clinic=clinic, week_start=week_start)

@@ -35,6 +35,7 @@ from athletes.session_checks import (
     session_variables_refresh,
 )
 from itbrehab.accounts.models import User
+from progressions.stored import progression_refresh
 
 STAGE_START_IN_FUTURE = "The stage cannot start in the future (clinic time)."
 
@@ -77,6 +78,7 @@ def athlete_create(
         athlete.target_cadence_is_manual = fields["target_cadence_spm"] is not None
     athlete.full_clean()
     athlete.save()
+    progression_refresh(athlete)
     return athlete
 
 
@@ -90,6 +92,7 @@ def session_log_create(*, athlete: Athlete, **fields: Any) -> SessionLog:
     session.full_clean(validate_constraints=False)  # see HOT_PATH
     session.save()
     session_neighbours_refresh(session)
+    progression_refresh(athlete)
     return session
 
 
@@ -170,6 +173,7 @@ def session_log_update(
     session_neighbours_refresh(session)
     if followed_before is not None:
         session_variables_refresh(followed_before)
+    progression_refresh(session.athlete)
     return session
 
 
@@ -191,6 +195,7 @@ def session_log_delete(*, session: SessionLog, expected_version: int | None = No
     session.save(update_fields=["deleted_at", "version", "updated_at"])
     if following is not None:
         session_variables_refresh(following)
+    progression_refresh(session.athlete)
 
 
 @transaction.atomic
@@ -204,6 +209,7 @@ def pain_score_create(
     pain_score = PainScore(athlete=athlete, date=date, score=score, context=context)
     pain_score.full_clean(validate_constraints=False)  # see HOT_PATH
     pain_score.save()
+    progression_refresh(athlete)
     return pain_score
 
 
@@ -279,6 +285,7 @@ def athlete_update(*, athlete: Athlete, **fields: Any) -> Athlete:
         DeviceLink.objects.filter(athlete=athlete, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
+    progression_refresh(athlete)
     return athlete
 
 

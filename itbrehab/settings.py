@@ -295,6 +295,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "progressions.tasks.sweep_stage_review_reminders",
         "schedule": crontab(minute=5),
     },
+    # Every hour: re-evaluate the stored progressions whose day has passed (clinic time).
+    "stored-progressions-refresh": {
+        "task": "progressions.tasks.refresh_stored_progressions",
+        "schedule": crontab(minute=35),
+    },
     "clear-expired-sessions": {
         "task": "itbrehab.tasks.clear_expired_sessions",
         "schedule": crontab(minute=17, hour=3),

@@ -1,6 +1,13 @@
+"""The progressions app: the stored progression's triggers and signals load with it."""
+
 from django.apps import AppConfig
 
 
 class ProgressionsConfig(AppConfig):
     name = "progressions"
     verbose_name = "Stage progression"
+
+    def ready(self) -> None:
+        from progressions import stored
+
+        stored.connect_signals()

@@ -168,3 +168,42 @@ class ReminderDispatch(models.Model):
 
     def __str__(self) -> str:
         return f"Review email to {self.therapist} for week of {self.week_start}: {self.status}"
+
+
+class StoredProgression(models.Model):
+    """The engine's answer for one athlete, kept until new data or the calendar changes it.
+
+    ``data`` is ``Progression.as_dict()`` for ``computed_on``; the answer is the same on
+    every day up to ``valid_until`` (inclusive) as long as no input changes, so a reader
+    on such a day rebuilds it with ``Progression.from_dict`` instead of evaluating the
+    athlete's history. Any write to an input (the athlete, their sessions, pain
+    check-ins, stage changes and reviews) removes the row at once, in the same statement
+    (a PostgreSQL trigger; a signal on SQLite); the services then store the new answer in
+    the same transaction (``progressions/stored.py``). ``recommendation`` and
+    ``red_flag_count`` repeat two fields of ``data`` for filters and counts in SQL.
+    """
+
+    athlete = models.OneToOneField(
+        "athletes.Athlete",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="stored_progression",
+    )
+    computed_on = models.DateField()
+    valid_until = models.DateField()
+    recommendation = models.CharField(max_length=20, choices=Recommendation.choices())
+    red_flag_count = models.PositiveSmallIntegerField()
+    data = models.JSONField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["valid_until"], name="storedprogression_valid_until")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=F("computed_on")),
+                name="storedprogression_valid_from_its_day_on",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.athlete_id}: {self.recommendation} ({self.computed_on}–{self.valid_until})"

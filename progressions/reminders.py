@@ -29,8 +29,8 @@ from itbrehab.accounts.models import Clinic, User
 from progressions.models import ReminderDispatch, StageReview
 from progressions.rules import Progression
 from progressions.rules.protocol import Recommendation, stage_definition
-from progressions.selectors import progressions_for_athletes
 from progressions.services import review_week
+from progressions.stored import stored_progressions
 
 logger = logging.getLogger(__name__)
 
@@ -139,9 +139,11 @@ class EmailLine:
 def email_lines(therapist: User, today: dt.date) -> list[EmailLine]:
     """Return the therapist's active athletes for the email, back off first, then advance."""
     athletes = list(
-        with_last_session(_active_athletes_of(therapist)).order_by("last_name", "first_name")
+        with_last_session(_active_athletes_of(therapist))
+        .select_related("stored_progression")
+        .order_by("last_name", "first_name")
     )
-    progressions = progressions_for_athletes(athletes, today=today)
+    progressions = stored_progressions(athletes, today=today)
     lines = [
         EmailLine(
             athlete=athlete,

@@ -44,10 +44,15 @@ def _window_start(today: dt.date) -> dt.date:
     return today - dt.timedelta(days=GATE_WINDOW_DAYS - 1)
 
 
-def _history(
+def engine_inputs(
     athlete_ids: Sequence[int], today: dt.date
 ) -> tuple[dict[int, list[SessionRecord]], dict[int, list[PainScoreRecord]]]:
-    """Load what the engine reads for these athletes, in three queries."""
+    """Load what the engine reads for these athletes on ``today``, in three queries.
+
+    What is loaded for ``today`` also serves any later day while nothing new arrives:
+    the windows only move forward, over rows already loaded (``progressions.stored``
+    relies on it to find until when an answer holds).
+    """
     window_start = _window_start(today)
     # Each athlete's own cut-off: the earlier of the stage start and the 14-day window.
     cutoff = Least(F("athlete__stage_started_on"), Value(window_start))
@@ -85,7 +90,7 @@ def _history(
     return sessions, scores
 
 
-def _evaluate(
+def evaluate_on(
     athlete: Athlete,
     today: dt.date,
     sessions: list[SessionRecord],
@@ -114,9 +119,9 @@ def progressions_for_athletes(
     athletes = list(athletes)
     if not athletes:
         return {}
-    sessions, scores = _history([a.pk for a in athletes], today)
+    sessions, scores = engine_inputs([a.pk for a in athletes], today)
     return {
-        athlete.pk: _evaluate(athlete, today, sessions[athlete.pk], scores[athlete.pk])
+        athlete.pk: evaluate_on(athlete, today, sessions[athlete.pk], scores[athlete.pk])
         for athlete in athletes
     }
 

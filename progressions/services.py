@@ -25,6 +25,7 @@ from progressions.rules.protocol import (
     stage_definition,
 )
 from progressions.selectors import athlete_progression
+from progressions.stored import progression_refresh
 
 STAGE_UNKNOWN = "Unknown stage: use one of {codes}."
 STAGE_SKIPS = "Advance one stage at a time: the next stage is {next}."
@@ -133,6 +134,7 @@ def stage_change_create(
             "updated_at",
         ]
     )
+    progression_refresh(athlete)
     return change
 
 

@@ -1,4 +1,5 @@
-"""Celery tasks for the weekly stage review: thin interfaces over ``progressions.reminders``."""
+"""Celery tasks: the weekly stage review (``progressions.reminders``) and the stored
+progressions' hourly refresh (``progressions.stored``), thin interfaces over both."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 
-from progressions import reminders
+from progressions import reminders, stored
 
 
 @shared_task(ignore_result=True)
@@ -38,3 +39,13 @@ def sweep_stage_review_reminders() -> int:
 def send_stage_review_reminder(self: object, dispatch_id: int) -> bool:
     """Send one therapist's weekly email unless it is sent or claimed by a live worker."""
     return reminders.send_dispatch(dispatch_id)
+
+
+@shared_task(ignore_result=True)
+def refresh_stored_progressions() -> int:
+    """Re-evaluate the stored progressions whose day has passed; return how many.
+
+    Every hour from beat, each clinic on its own today: a clinic's midnight is within an
+    hour of some run. A reader never waits for it (it evaluates what is past its day).
+    """
+    return stored.refresh_due()

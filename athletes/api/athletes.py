@@ -28,7 +28,7 @@ from progressions.rules.protocol import (
     Recommendation,
     StageCode,
 )
-from progressions.selectors import progressions_for_athletes
+from progressions.stored import stored_progressions
 
 
 class ClinicTherapistField(serializers.PrimaryKeyRelatedField):
@@ -128,12 +128,12 @@ class AthleteFilter(django_filters.FilterSet):
         return queryset
 
     def filter_recommendation(self, queryset: QuerySet[Athlete], name: str, value: str):
-        # The recommendation is computed, not stored: evaluate the clinic's matching
-        # athletes in one batch (a fixed number of queries) and keep those that match.
-        athletes = list(queryset.select_related("clinic"))
+        # The stored answers of the clinic's matching athletes (those past their day
+        # evaluated in one batch: a fixed number of queries), then keep those that match.
+        athletes = list(queryset.select_related("clinic", "stored_progression"))
         if not athletes:
             return queryset.none()
-        progressions = progressions_for_athletes(athletes, today=athletes[0].clinic.today())
+        progressions = stored_progressions(athletes, today=athletes[0].clinic.today())
         return queryset.filter(
             pk__in=[pk for pk, p in progressions.items() if p.recommendation == value]
         )
@@ -159,7 +159,11 @@ class AthleteViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Athlete]:
-        return athletes_for_user(self.request.user).order_by("last_name", "first_name", "id")
+        return (
+            athletes_for_user(self.request.user)
+            .select_related("stored_progression")
+            .order_by("last_name", "first_name", "id")
+        )
 
     def get_object(self) -> Athlete:
         # The access helper: a read of this one athlete, not of the clinic's list.
@@ -170,7 +174,7 @@ class AthleteViewSet(
     def _progressions(self, athletes: list[Athlete]) -> dict[int, Any]:
         if not athletes:
             return {}
-        return progressions_for_athletes(athletes, today=self.request.user.clinic.today())
+        return stored_progressions(athletes, today=self.request.user.clinic.today())
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

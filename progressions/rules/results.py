@@ -52,6 +52,10 @@ class StageInfo:
         """Return ``{"code", "name", "order"}``."""
         return {"code": str(self.code), "name": self.name, "order": self.order}
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> StageInfo:
+        return cls(code=StageCode(data["code"]), name=data["name"], order=data["order"])
+
 
 @dataclass(frozen=True, slots=True)
 class Criterion:
@@ -71,6 +75,15 @@ class Criterion:
             "evidence": list(self.evidence),
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Criterion:
+        return cls(
+            code=CriterionCode(data["code"]),
+            description=data["description"],
+            met=data["met"],
+            evidence=tuple(data["evidence"]),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class RedFlag:
@@ -89,6 +102,15 @@ class RedFlag:
             "session_ids": list(self.session_ids),
             "dates": [day.isoformat() for day in self.dates],
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RedFlag:
+        return cls(
+            code=RedFlagCode(data["code"]),
+            description=data["description"],
+            session_ids=tuple(data["session_ids"]),
+            dates=tuple(datetime.date.fromisoformat(day) for day in data["dates"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +133,16 @@ class SessionWarning:
             "description": self.description,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SessionWarning:
+        return cls(
+            code=WarningCode(data["code"]),
+            session_id=data["session_id"],
+            date=datetime.date.fromisoformat(data["date"]),
+            variables=tuple(SessionVariable(v) for v in data["variables"]),
+            description=data["description"],
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class CadenceStatus:
@@ -129,6 +161,10 @@ class CadenceStatus:
             "actual_spm": self.actual_spm,
             "difference_spm": self.difference_spm,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CadenceStatus:
+        return cls(**data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,3 +275,20 @@ class Progression:
                 else self.next_stage_first_session.as_dict()
             ),
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Progression:
+        """Return the progression ``as_dict`` wrote: equal to the one it was written from."""
+        next_stage, first = data["next_stage"], data["next_stage_first_session"]
+        return cls(
+            as_of=datetime.date.fromisoformat(data["as_of"]),
+            stage=StageInfo.from_dict(data["stage"]),
+            next_stage=None if next_stage is None else StageInfo.from_dict(next_stage),
+            recommendation=Recommendation(data["recommendation"]),
+            criteria=tuple(Criterion.from_dict(c) for c in data["criteria"]),
+            red_flags=tuple(RedFlag.from_dict(f) for f in data["red_flags"]),
+            warnings=tuple(SessionWarning.from_dict(w) for w in data["warnings"]),
+            cadence=CadenceStatus.from_dict(data["cadence"]),
+            suggested_next_session=SuggestedSession.from_dict(data["suggested_next_session"]),
+            next_stage_first_session=None if first is None else SuggestedSession.from_dict(first),
+        )

@@ -124,14 +124,14 @@ READ = READ_EVENT_QUERIES
 
 # Expected queries, in order, after the two of token authentication (+ READ, last):
 BUDGETS: list[tuple[str, str, int]] = [
-    # count, page of athletes (+ therapist, clinic joined), the requester's clinic (today),
-    # the engine's three: sessions that count, last running session before, pain scores.
-    ("athletes list", "/api/v1/athletes/?page_size=200", 2 + 6 + READ),
-    # … and for ?recommendation=: the clinic's athletes, their three engine queries, then
-    # the count and the page as above (the page's own three engine queries follow).
-    ("athletes list by recommendation", "/api/v1/athletes/?recommendation=hold", 2 + 10 + READ),
-    # the athlete (+ therapist, clinic joined), the requester's clinic, the engine's three.
-    ("athlete detail", "/api/v1/athletes/{athlete}/", 2 + 5 + READ),
+    # count, page of athletes (+ therapist, clinic and stored progression joined), the
+    # requester's clinic (today).
+    ("athletes list", "/api/v1/athletes/?page_size=200", 2 + 3 + READ),
+    # … and for ?recommendation=: the clinic's athletes with their stored progressions
+    # first (to keep the matching ones), then as above.
+    ("athletes list by recommendation", "/api/v1/athletes/?recommendation=hold", 2 + 4 + READ),
+    # the athlete (+ therapist, clinic joined), the requester's clinic, its stored progression.
+    ("athlete detail", "/api/v1/athletes/{athlete}/", 2 + 3 + READ),
     # the athlete, count, page.
     ("sessions list", "/api/v1/athletes/{athlete}/sessions/?page_size=200", 2 + 3 + READ),
     ("sessions list filtered", "/api/v1/athletes/{athlete}/sessions/?activity=walk", 2 + 3 + READ),
@@ -162,6 +162,10 @@ def test_each_read_stays_within_a_fixed_query_budget(
     athlete = world["athlete"]
     session = athlete.sessions.order_by("-date", "-id").first()
     url = path.format(athlete=athlete.pk, session=session.pk)
+    # The data was written outside the services: the first read evaluates and stores the
+    # athletes' progressions (tests/athletes/dashboard counts that); budgets are the reads
+    # after it.
+    client.get(url)
 
     with django_assert_max_num_queries(budget):
         response = client.get(url)

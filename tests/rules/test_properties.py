@@ -381,3 +381,11 @@ def test_no_ratchet_after_a_red_flag_session(history: History) -> None:
     assert result.recommendation == Recommendation.BACK_OFF
     newest = history.sessions[-1]
     assert suggestion.duration_min == min(newest.duration_min, history.sessions[0].duration_min)
+
+
+@_PROPERTY
+@given(histories())
+def test_any_progression_reads_back_equal_from_its_json(history: History) -> None:
+    result = _evaluate(history)
+
+    assert Progression.from_dict(json.loads(json.dumps(result.as_dict()))) == result

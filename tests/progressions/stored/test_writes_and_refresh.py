@@ -1,0 +1,172 @@
+"""Every write leaves the stored progression right; the hourly task keeps it right by day.
+
+A service stores the new answer in the write's own transaction; any other write (a bare
+``QuerySet.update()``, a bulk insert, raw SQL) removes the stored answer at once, so no
+reader ever sees a stale one. ``verify_progressions`` finds and repairs a row that
+drifted all the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pgtrigger
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from athletes import services
+from athletes.models import Athlete, SessionLog
+from itbrehab.accounts.models import User
+from progressions import stored
+from progressions.models import StoredProgression
+from progressions.rules.protocol import Recommendation
+from progressions.selectors import progressions_for_athletes
+from progressions.services import stage_change_create
+from tests.support.athletes import sam
+from tests.support.clock import NOON, TODAY, days_ago
+from tests.support.sessions import walk
+
+pytestmark = pytest.mark.usefixtures("wednesday")
+
+
+@pytest.fixture
+def athlete(therapist: User) -> Athlete:
+    athlete = sam(therapist)
+    return Athlete.objects.select_related("clinic").get(pk=athlete.pk)
+
+
+def _row(athlete: Athlete) -> StoredProgression | None:
+    return StoredProgression.objects.filter(athlete=athlete).first()
+
+
+def _live(athlete: Athlete, today: dt.date = TODAY) -> Any:
+    return progressions_for_athletes([athlete], today=today)[athlete.pk]
+
+
+def test_each_service_write_stores_the_new_answer(athlete: Athlete, therapist: User) -> None:
+    for write in (
+        lambda: walk(athlete, 1, pain_during=6),
+        lambda: services.pain_score_create(athlete=athlete, date=TODAY, score=5),
+        lambda: services.athlete_update(athlete=athlete, walk_gate_minutes=40),
+        lambda: services.session_log_delete(session=SessionLog.objects.get()),
+        lambda: stage_change_create(
+            athlete=athlete, to_stage="uphill_walk", changed_by=therapist, reason="Flare-up."
+        ),
+    ):
+        write()
+        athlete.refresh_from_db()
+        row = _row(athlete)
+        assert row is not None
+        assert (row.computed_on, row.valid_until) == (TODAY, TODAY)
+        assert stored.stored_progressions([athlete], today=TODAY)[athlete.pk] == _live(athlete)
+
+
+def test_a_red_flag_logged_shows_at_once(athlete: Athlete) -> None:
+    walk(athlete, 2)
+    assert _row(athlete).recommendation != Recommendation.BACK_OFF
+
+    walk(athlete, 0, pain_during=7)
+
+    assert _row(athlete).recommendation == Recommendation.BACK_OFF
+    assert _row(athlete).red_flag_count >= 1
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda a: SessionLog.objects.filter(athlete=a).update(pain_during=8),
+        lambda a: SessionLog.objects.bulk_create(
+            [SessionLog(athlete=a, date=days_ago(0), activity="strength", duration_min=20)]
+        ),
+        lambda a: Athlete.objects.filter(pk=a.pk).update(walk_gate_minutes=45),
+        lambda a: a.pain_scores.create(date=days_ago(0), score=7),
+    ],
+    ids=["update", "bulk insert", "athlete update", "orm create"],
+)
+def test_a_write_outside_the_services_removes_the_stored_answer(
+    athlete: Athlete, write: Any
+) -> None:
+    walk(athlete, 1)
+    assert _row(athlete) is not None
+
+    write(athlete)
+
+    assert _row(athlete) is None
+    athlete.refresh_from_db()
+    assert stored.stored_progressions([athlete], today=TODAY)[athlete.pk] == _live(athlete)
+
+
+def test_raw_sql_removes_it_too(athlete: Athlete) -> None:
+    session = walk(athlete, 1)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE athletes_sessionlog SET pain_after = 9 WHERE id = %s", [session.pk])
+
+    assert _row(athlete) is None
+
+
+def test_without_postgresql_the_save_signals_remove_it(
+    athlete: Athlete, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    walk(athlete, 1)
+    monkeypatch.setattr(stored, "triggers_remove_it", lambda: False)
+    session = SessionLog(athlete=athlete, date=TODAY, activity="strength", duration_min=20)
+
+    with pgtrigger.ignore("athletes.SessionLog:stored_progression_stale"):  # as on SQLite
+        session.save()
+        assert _row(athlete) is None
+        stored.store([athlete], today=TODAY)
+        session.delete()
+        assert _row(athlete) is None
+
+
+def test_the_hourly_task_keeps_every_answer_right_through_a_month(
+    therapist: User, time_machine: Any
+) -> None:
+    """Day by day for a month: the task runs, data arrives on some days, and every stored
+    answer holds today and equals the live one, in the clinic's own time zone."""
+    therapist.clinic.time_zone = "America/New_York"
+    therapist.clinic.save()
+    athletes = [sam(therapist, first_name=name) for name in ("Ana", "Ben", "Cy", "Dee")]
+    start = dt.datetime(2026, 3, 1, 6, 0, tzinfo=dt.UTC)  # 01:00 in New York
+    evaluated = []
+    for day in range(31):
+        time_machine.move_to(start + dt.timedelta(days=day), tick=False)
+        today = therapist.clinic.today()
+        if day % 3 == 0:  # every third day someone trains, sometimes sore
+            who = athletes[day % 4]
+            services.session_log_create(
+                athlete=who, date=today, activity="walk", terrain="uphill", surface="treadmill",
+                incline_percent=6, duration_min=30, intensity="easy", pain_during=day % 7,
+            )  # fmt: skip
+
+        evaluated.append(stored.refresh_due())
+
+        fresh = list(Athlete.objects.filter(pk__in=[a.pk for a in athletes]).select_related(
+            "stored_progression", "clinic"))  # fmt: skip
+        for athlete in fresh:
+            row = athlete.stored_progression
+            assert row.computed_on <= today <= row.valid_until, (day, athlete.first_name)
+        read = stored.stored_progressions(fresh, today=today)
+        assert read == progressions_for_athletes(fresh, today=today), day
+    # Only what changed is evaluated again: far fewer than every athlete every day.
+    assert sum(evaluated) < len(athletes) * 31 // 2, evaluated
+
+
+def test_verify_reports_and_repairs_a_drifted_row(athlete: Athlete) -> None:
+    walk(athlete, 1)
+    call_command("verify_progressions")  # all equal: no error
+    # A bug that changed the stored row itself (it is no input: no trigger removes it).
+    StoredProgression.objects.filter(athlete=athlete).update(
+        data={**_row(athlete).data, "recommendation": "advance"}
+    )
+
+    with pytest.raises(CommandError, match="1 stored progressions had drifted"):
+        call_command("verify_progressions")
+    with pytest.raises(CommandError):
+        call_command("verify_progressions", "--repair")
+    call_command("verify_progressions")  # repaired
+
+    assert stored.stored_progressions([athlete], today=TODAY)[athlete.pk] == _live(athlete)
+    assert NOON.date() == TODAY
