@@ -128,7 +128,12 @@ def stored_progressions(athletes: Iterable[Athlete], *, today: dt.date) -> dict[
 
 def progression_refresh(athlete: Athlete) -> Progression:
     """Store the athlete's answer after a write to one of its inputs (inside the write's
-    transaction, after its last statement: the trigger removed the old row)."""
+    transaction, after its last statement: the trigger removed the old row).
+
+    The athlete is read again: the caller's copy may predate a stage change made through
+    another copy (a review's decision), and the answer must be the stored athlete's.
+    """
+    athlete = Athlete.objects.select_related("clinic").get(pk=athlete.pk)
     return store([athlete], today=athlete.clinic.today())[athlete.pk]
 
 

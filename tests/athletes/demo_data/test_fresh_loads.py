@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 from typing import Any
 
@@ -17,9 +18,11 @@ from athletes.demo import (
     demo_clinic_today,
     load_demo,
 )
-from athletes.models import SessionLog
+from athletes.models import Athlete, SessionLog
 from itbrehab.accounts.models import Clinic
+from progressions.stored import refresh_due
 from tests.athletes.demo_data.spec_facts import (
+    TODAY,
     _counts,
     _days,
     _situations,
@@ -77,3 +80,22 @@ def test_command_refuses_to_run_with_debug_off(db: None, settings: Any) -> None:
         call_command("load_demo", stdout=StringIO())
 
     assert set(_counts().values()) == {0}
+
+
+def test_the_demos_stored_progressions_stay_equal_to_the_live_ones_through_a_month(
+    db: None, time_machine: Any
+) -> None:
+    """As CI's operator check: load the demo, then a month of days with the hourly task;
+    ``verify_progressions`` finds nothing to repair on any of them."""
+    london_morning = dt.datetime.combine(TODAY, dt.time(6, 0), tzinfo=dt.UTC)
+    time_machine.move_to(london_morning, tick=False)
+    load_demo(today=TODAY)
+    for day in range(31):
+        time_machine.move_to(london_morning + dt.timedelta(days=day), tick=False)
+        refresh_due()
+        out = StringIO()
+        call_command("verify_progressions", stdout=out)  # raises CommandError on drift
+        assert "All equal" in out.getvalue(), day
+        assert not Athlete.objects.filter(
+            status="active", stored_progression__valid_until__lt=TODAY + dt.timedelta(days=day)
+        ).exists()

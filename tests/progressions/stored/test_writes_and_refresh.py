@@ -170,3 +170,17 @@ def test_verify_reports_and_repairs_a_drifted_row(athlete: Athlete) -> None:
 
     assert stored.stored_progressions([athlete], today=TODAY)[athlete.pk] == _live(athlete)
     assert NOON.date() == TODAY
+
+
+def test_a_write_through_an_older_copy_of_the_athlete_stores_the_current_stage(
+    athlete: Athlete, therapist: User
+) -> None:
+    older = Athlete.objects.get(pk=athlete.pk)
+    stage_change_create(
+        athlete=athlete, to_stage="uphill_jog", changed_by=therapist, reason="Ready early."
+    )
+
+    services.pain_score_create(athlete=older, date=TODAY, score=1)
+
+    assert older.stage == "uphill_walk"
+    assert _row(athlete).data["stage"]["code"] == "uphill_jog"
