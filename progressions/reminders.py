@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -195,14 +194,14 @@ def build_email(
     return message
 
 
-def _open_reviews(therapist: User, week_start: dt.date) -> None:
-    """Open this week's review of each of the therapist's active athletes (idempotent)."""
+def _open_reviews(therapist: User, week_start: dt.date, lines: list[EmailLine]) -> None:
+    """Open this week's review of each athlete the email lists (idempotent)."""
     clinic = therapist.clinic
     due = week_start + dt.timedelta(days=clinic.review_weekday)
     StageReview.objects.bulk_create(
         [
-            StageReview(athlete_id=pk, week_start=week_start, due_date=due)
-            for pk in _active_athletes_of(therapist).values_list("pk", flat=True)
+            StageReview(athlete_id=line.athlete.pk, week_start=week_start, due_date=due)
+            for line in lines
         ],
         ignore_conflicts=True,
     )
@@ -210,6 +209,9 @@ def _open_reviews(therapist: User, week_start: dt.date) -> None:
 
 def send_dispatch(dispatch_id: int, *, now: dt.datetime | None = None) -> bool:
     """Claim, build and send one dispatch; return True if this call sent the email.
+
+    Five queries whatever the caseload: the claim, the dispatch with its therapist and
+    clinic, the athletes with their stored progressions, the reviews opened, "sent".
 
     Raises what the email backend raises (after handing the claim back), so the task
     can retry.
@@ -225,8 +227,7 @@ def send_dispatch(dispatch_id: int, *, now: dt.datetime | None = None) -> bool:
         if not lines:  # every athlete was discharged since the sweep: nothing to review
             release(dispatch_id, "no active athletes", claimed_at=now)
             return False
-        with transaction.atomic():
-            _open_reviews(therapist, dispatch.week_start)
+        _open_reviews(therapist, dispatch.week_start, lines)  # one INSERT, no savepoint
         build_email(therapist, dispatch.week_start, lines).send()
     except Exception as error:
         release(dispatch_id, repr(error), claimed_at=now)
