@@ -13,6 +13,8 @@ only what is recorded after the restart counts from then on.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
@@ -176,34 +178,54 @@ class StoredProgression(models.Model):
     ``data`` is ``Progression.as_dict()`` for ``computed_on``; the answer is the same on
     every day up to ``valid_until`` (inclusive) as long as no input changes, so a reader
     on such a day rebuilds it with ``Progression.from_dict`` instead of evaluating the
-    athlete's history. Any write to an input (the athlete, their sessions, pain
-    check-ins, stage changes and reviews) removes the row at once, in the same statement
-    (a PostgreSQL trigger; a signal on SQLite); the services then store the new answer in
-    the same transaction (``progressions/stored.py``). ``recommendation`` and
-    ``red_flag_count`` repeat two fields of ``data`` for filters and counts in SQL.
+    athlete's history. ``data`` is empty when there is no answer to keep.
+
+    ``generation`` counts the writes to the athlete's inputs (the athlete, their
+    sessions, pain check-ins): each one adds one and empties the answer, in the write's
+    own statement (a PostgreSQL trigger; a signal on SQLite). An answer is stored only
+    if the generation is still the one read before its inputs were read
+    (``progressions/stored.py``), so an answer evaluated on data that changed meanwhile
+    is never kept, whoever wrote the change. ``recommendation`` and ``red_flag_count``
+    repeat two fields of ``data`` for filters and counts in SQL.
     """
 
+    # No database constraint: the row outlives nothing, and the triggers write it while
+    # Django deletes an athlete's rows in its own order (the athlete's trigger removes it).
     athlete = models.OneToOneField(
         "athletes.Athlete",
         on_delete=models.CASCADE,
         primary_key=True,
+        db_constraint=False,
         related_name="stored_progression",
     )
-    computed_on = models.DateField()
-    valid_until = models.DateField()
-    recommendation = models.CharField(max_length=20, choices=Recommendation.choices())
-    red_flag_count = models.PositiveSmallIntegerField()
-    data = models.JSONField()
+    generation = models.BigIntegerField(default=0)
+    computed_on = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    recommendation = models.CharField(
+        max_length=20, choices=Recommendation.choices(), blank=True, default=""
+    )
+    red_flag_count = models.PositiveSmallIntegerField(default=0)
+    data = models.JSONField(null=True, blank=True)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         indexes = [models.Index(fields=["valid_until"], name="storedprogression_valid_until")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_until__gte=F("computed_on")),
+                condition=Q(data__isnull=True)
+                | Q(valid_until__gte=F("computed_on"), computed_on__isnull=False),
                 name="storedprogression_valid_from_its_day_on",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.athlete_id}: {self.recommendation} ({self.computed_on}–{self.valid_until})"
+
+    def holds_on(self, day: dt.date) -> bool:
+        """Return whether the stored answer is the athlete's answer on ``day``."""
+        return (
+            self.data is not None
+            and self.computed_on is not None
+            and self.valid_until is not None
+            and self.computed_on <= day <= self.valid_until
+        )

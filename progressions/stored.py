@@ -4,15 +4,20 @@ The engine's answer changes only when an input changes (the athlete, whose stage
 stage change or a review's decision moves, a session, a pain check-in) or when the
 calendar moves a row out of a window (a red flag, a gate session). So:
 
-- **Writes** remove the athlete's stored row in the same statement (a PostgreSQL trigger
-  on each input table, registered here; on SQLite, Django's save and delete signals),
-  and the services then store the new answer, evaluated for the clinic's today, in the
-  same transaction (``progression_refresh``). Nothing can leave a stale row behind: not
-  a service, a ``QuerySet.update()``, the admin or a shell.
+- **Writes** empty the athlete's stored answer and add one to its ``generation`` in the
+  same statement (a PostgreSQL trigger on each input table, registered here; on SQLite,
+  Django's save and delete signals), and the services then store the new answer,
+  evaluated for the clinic's today, in the same transaction (``progression_refresh``).
+  Nothing can leave a stale answer behind: not a service, a ``QuerySet.update()``, the
+  admin or a shell.
 - **Readers** (the dashboard, the athlete list, the weekly email) take the stored answer
   of every athlete whose row holds today (``computed_on <= today <= valid_until``) and
   evaluate the rest from their history, storing what they evaluated: the same queries
   whatever the history (``stored_progressions``).
+- **Compare and set.** Every store (a write's, a reader's, the hourly task's) reads the
+  generation before the inputs and stores only where it is unchanged, in one UPDATE: an
+  answer evaluated while another transaction wrote to the same athlete is dropped (the
+  next reader evaluates again), never kept. Two writes to one athlete queue on its row.
 - **Until when an answer holds**: a write stores it for its day only. The hourly task
   (``refresh_due``) re-evaluates the rows whose day has passed and probes the days ahead
   on the history already loaded, keeping the answer for as many days (up to
@@ -26,10 +31,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import pgtrigger
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, models
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Now
 from django.db.models.signals import post_delete, post_save
 
 from athletes.models import Athlete, PainScore, SessionLog
@@ -63,63 +71,106 @@ def _holds_until(
     return last
 
 
+def _rows(athletes: Sequence[Athlete]) -> dict[int, StoredProgression | None]:
+    """Return each athlete's row as loaded with it, or read now (one query) if it was not."""
+    if athletes and not Athlete.stored_progression.is_cached(athletes[0]):
+        found = StoredProgression.objects.in_bulk([a.pk for a in athletes])
+        for athlete in athletes:
+            athlete.stored_progression = found.get(athlete.pk)  # type: ignore[assignment]
+    rows: dict[int, StoredProgression | None] = {}
+    for athlete in athletes:
+        try:
+            rows[athlete.pk] = athlete.stored_progression
+        except ObjectDoesNotExist:
+            rows[athlete.pk] = None
+    return rows
+
+
+def _case(values: dict[int, Any], seen: dict[int, int], name: str) -> Case:
+    """``name``'s new value for each athlete whose generation is still the one seen."""
+    field = StoredProgression._meta.get_field(name)
+    return Case(
+        *(
+            When(Q(athlete_id=pk, generation=seen[pk]), then=Value(value, output_field=field))
+            for pk, value in values.items()
+        ),
+        default=F(name),
+        output_field=field,
+    )
+
+
+def _save(
+    answers: dict[int, Progression], until: dict[int, dt.date], seen: dict[int, int | None]
+) -> None:
+    """Store the answers where the generation is unchanged: one UPDATE (+ one INSERT for
+    athletes without a row, which a concurrent write's row wins over)."""
+    have = {pk: g for pk, g in seen.items() if g is not None}
+    if have:
+        columns = {
+            "computed_on": {pk: answers[pk].as_of for pk in have},
+            "valid_until": {pk: until[pk] for pk in have},
+            "recommendation": {pk: str(answers[pk].recommendation) for pk in have},
+            "red_flag_count": {pk: len(answers[pk].red_flags) for pk in have},
+            "data": {pk: answers[pk].as_dict() for pk in have},
+        }
+        StoredProgression.objects.filter(athlete_id__in=list(have)).update(
+            computed_at=Now(),
+            **{name: _case(values, have, name) for name, values in columns.items()},
+        )
+    missing = [pk for pk, g in seen.items() if g is None]
+    if missing:
+        StoredProgression.objects.bulk_create(
+            [
+                StoredProgression(
+                    athlete_id=pk,
+                    computed_on=answers[pk].as_of,
+                    valid_until=until[pk],
+                    recommendation=str(answers[pk].recommendation),
+                    red_flag_count=len(answers[pk].red_flags),
+                    data=answers[pk].as_dict(),
+                )
+                for pk in missing
+            ],
+            ignore_conflicts=True,
+        )
+
+
 def store(
     athletes: Sequence[Athlete], *, today: dt.date, probe_days: int = 0
 ) -> dict[int, Progression]:
-    """Evaluate the athletes on ``today`` and store the answers: four queries in all.
+    """Evaluate the athletes on ``today`` and store the answers that are still current.
 
-    ``probe_days``: also find until when each answer holds (the hourly task); a write
-    stores its answer for ``today`` only, which keeps it to one evaluation.
+    Four queries (five when the rows were not loaded with the athletes): the rows'
+    generations are read before the inputs, and an answer is stored only where the
+    generation is unchanged. ``probe_days``: also find until when each answer holds (the
+    hourly task); a write stores its answer for ``today`` only (one evaluation).
     """
     if not athletes:
         return {}
+    seen = {pk: None if row is None else row.generation for pk, row in _rows(athletes).items()}
     sessions, scores = engine_inputs([a.pk for a in athletes], today)
     answers: dict[int, Progression] = {}
-    rows = []
+    until: dict[int, dt.date] = {}
     for athlete in athletes:
         mine, pains = sessions[athlete.pk], scores[athlete.pk]
-        answer = evaluate_on(athlete, today, mine, pains)
-        answers[athlete.pk] = answer
-        rows.append(
-            StoredProgression(
-                athlete_id=athlete.pk,
-                computed_on=today,
-                valid_until=_holds_until(athlete, answer, mine, pains, probe_days),
-                recommendation=str(answer.recommendation),
-                red_flag_count=len(answer.red_flags),
-                data=answer.as_dict(),
-            )
-        )
-    StoredProgression.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["athlete"], update_fields=_FIELDS
-    )
+        answers[athlete.pk] = answer = evaluate_on(athlete, today, mine, pains)
+        until[athlete.pk] = _holds_until(athlete, answer, mine, pains, probe_days)
+    _save(answers, until, seen)
     return answers
-
-
-def _stored_row(athlete: Athlete) -> StoredProgression | None:
-    try:
-        return athlete.stored_progression
-    except ObjectDoesNotExist:
-        return None
 
 
 def stored_progressions(athletes: Iterable[Athlete], *, today: dt.date) -> dict[int, Progression]:
     """Return ``{athlete.pk: Progression}`` on ``today``, stored where it holds, else evaluated.
 
     Athletes loaded with ``select_related("stored_progression")`` cost nothing more when
-    every row holds; otherwise one query reads the rows, and the athletes whose row is
+    every row holds; otherwise one query reads the rows, and the athletes whose answer is
     missing or past its day are evaluated and stored (``store``: four queries).
     """
     athletes = list(athletes)
-    if athletes and not Athlete.stored_progression.is_cached(athletes[0]):
-        rows = StoredProgression.objects.in_bulk([a.pk for a in athletes])
-        for athlete in athletes:
-            athlete.stored_progression = rows.get(athlete.pk)  # type: ignore[assignment]
     answers: dict[int, Progression] = {}
     due: list[Athlete] = []
-    for athlete in athletes:
-        row = _stored_row(athlete)
-        if row is not None and row.computed_on <= today <= row.valid_until:
+    for athlete, row in zip(athletes, _rows(athletes).values(), strict=True):
+        if row is not None and row.holds_on(today):
             answers[athlete.pk] = Progression.from_dict({**row.data, "as_of": today.isoformat()})
         else:
             due.append(athlete)
@@ -133,7 +184,7 @@ def progression_refresh(athlete: Athlete) -> Progression:
     The athlete is read again: the caller's copy may predate a stage change made through
     another copy (a review's decision), and the answer must be the stored athlete's.
     """
-    athlete = Athlete.objects.select_related("clinic").get(pk=athlete.pk)
+    athlete = Athlete.objects.select_related("clinic", "stored_progression").get(pk=athlete.pk)
     return store([athlete], today=athlete.clinic.today())[athlete.pk]
 
 
@@ -152,14 +203,17 @@ def refresh_due(*, batch: int = 500) -> int:
         due = (
             Athlete.objects.filter(clinic=clinic, status="active")
             .filter(
-                models.Q(stored_progression__isnull=True)
-                | models.Q(stored_progression__valid_until__lt=today)
-                | models.Q(stored_progression__computed_on__gt=today)
+                Q(stored_progression__isnull=True)
+                | Q(stored_progression__data__isnull=True)
+                | Q(stored_progression__valid_until__lt=today)
+                | Q(stored_progression__computed_on__gt=today)
             )
-            .select_related("clinic")
+            .select_related("clinic", "stored_progression")
             .order_by("pk")
         )
-        while chunk := list(due[:batch]):
+        last = 0
+        while chunk := list(due.filter(pk__gt=last)[:batch]):
+            last = chunk[-1].pk
             store(chunk, today=today, probe_days=PROBE_DAYS)
             done += len(chunk)
     return done
@@ -189,6 +243,7 @@ def verify(*, repair: bool = False, batch: int = 500) -> Verification:
         holding = (
             Athlete.objects.filter(
                 clinic=clinic,
+                stored_progression__data__isnull=False,
                 stored_progression__computed_on__lte=today,
                 stored_progression__valid_until__gte=today,
             )
@@ -209,23 +264,38 @@ def verify(*, repair: bool = False, batch: int = 500) -> Verification:
     return found
 
 
-# --- Removing the stored answer when an input changes ---------------------------------
+# --- A new generation when an input changes ------------------------------------------
 
 _TABLE = StoredProgression._meta.db_table
 
 
-def _removal(column: str) -> pgtrigger.Trigger:
-    """An AFTER row trigger removing the stored answer of the row's athlete (old and new)."""
+_NEW_GENERATION = (
+    f"INSERT INTO {_TABLE} (athlete_id, generation, recommendation, red_flag_count, computed_at)"
+    " VALUES ({athlete}, 1, '', 0, now()) ON CONFLICT (athlete_id) DO UPDATE SET"
+    f" generation = {_TABLE}.generation + 1, data = NULL, computed_on = NULL,"
+    " valid_until = NULL, recommendation = '', red_flag_count = 0;"
+)
+
+
+def _new_generation(column: str, *, athlete_table: bool = False) -> pgtrigger.Trigger:
+    """An AFTER row trigger: the row's athlete (old and new) gets a new generation.
+
+    On the athletes' own table a delete removes the row instead (the athlete is gone).
+    """
+    if athlete_table:
+        deleted = f"DELETE FROM {_TABLE} WHERE athlete_id = OLD.{column};"
+    else:
+        deleted = _NEW_GENERATION.format(athlete=f"OLD.{column}")
     return pgtrigger.Trigger(
         name="stored_progression_stale",
         when=pgtrigger.After,
         operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
         func=(
-            "IF TG_OP IN ('UPDATE', 'DELETE') THEN "
-            f"DELETE FROM {_TABLE} WHERE athlete_id = OLD.{column}; END IF; "
-            "IF TG_OP IN ('INSERT', 'UPDATE') THEN "
-            f"DELETE FROM {_TABLE} WHERE athlete_id = NEW.{column}; END IF; "
-            "RETURN NULL;"
+            f"IF TG_OP = 'DELETE' THEN {deleted} RETURN NULL; END IF; "
+            + _NEW_GENERATION.format(athlete=f"NEW.{column}")
+            + f" IF TG_OP = 'UPDATE' AND OLD.{column} IS DISTINCT FROM NEW.{column} THEN "
+            + _NEW_GENERATION.format(athlete=f"OLD.{column}")
+            + " END IF; RETURN NULL;"
         ),
     )
 
@@ -238,7 +308,7 @@ INPUTS: dict[type[models.Model], str] = {
     PainScore: "athlete_id",
 }
 for _model, _column in INPUTS.items():
-    pgtrigger.register(_removal(_column))(_model)
+    pgtrigger.register(_new_generation(_column, athlete_table=_model is Athlete))(_model)
 
 
 def _athlete_id(instance: models.Model) -> int:
@@ -246,18 +316,29 @@ def _athlete_id(instance: models.Model) -> int:
 
 
 def triggers_remove_it() -> bool:
-    """Return whether the database's triggers remove stored answers (PostgreSQL)."""
+    """Return whether the database's triggers empty stored answers (PostgreSQL)."""
     return connection.vendor == "postgresql"
 
 
 def _input_written(sender: type[models.Model], instance: models.Model, **kwargs: object) -> None:
     # PostgreSQL's trigger has done it already, in the write's own statement.
-    if not triggers_remove_it():
-        StoredProgression.objects.filter(athlete_id=_athlete_id(instance)).delete()
+    if triggers_remove_it():
+        return
+    athlete_id = _athlete_id(instance)
+    emptied = StoredProgression.objects.filter(athlete_id=athlete_id).update(
+        generation=F("generation") + 1,
+        data=None,
+        computed_on=None,
+        valid_until=None,
+        recommendation="",
+        red_flag_count=0,
+    )
+    if not emptied and Athlete.objects.filter(pk=athlete_id).exists():
+        StoredProgression.objects.get_or_create(athlete_id=athlete_id, defaults={"generation": 1})
 
 
 def connect_signals() -> None:
-    """On SQLite (no triggers): remove the stored answer when Django writes an input."""
+    """On SQLite (no triggers): empty the stored answer when Django writes an input."""
     for model in INPUTS:
         if model is Athlete:
             # Deleting an athlete deletes the row with it (CASCADE).

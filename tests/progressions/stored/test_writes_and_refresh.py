@@ -1,9 +1,10 @@
 """Every write leaves the stored progression right; the hourly task keeps it right by day.
 
 A service stores the new answer in the write's own transaction; any other write (a bare
-``QuerySet.update()``, a bulk insert, raw SQL) removes the stored answer at once, so no
-reader ever sees a stale one. ``verify_progressions`` finds and repairs a row that
-drifted all the same.
+``QuerySet.update()``, a bulk insert, raw SQL) empties the stored answer at once and
+starts a new generation, so no reader ever sees a stale one and no answer evaluated
+before the write is stored after it. ``verify_progressions`` finds and repairs a row
+that drifted all the same.
 """
 
 from __future__ import annotations
@@ -38,7 +39,12 @@ def athlete(therapist: User) -> Athlete:
 
 
 def _row(athlete: Athlete) -> StoredProgression | None:
-    return StoredProgression.objects.filter(athlete=athlete).first()
+    """The athlete's row if it holds an answer."""
+    return StoredProgression.objects.filter(athlete=athlete, data__isnull=False).first()
+
+
+def _generation(athlete: Athlete) -> int:
+    return StoredProgression.objects.get(athlete=athlete).generation
 
 
 def _live(athlete: Athlete, today: dt.date = TODAY) -> Any:
@@ -85,20 +91,22 @@ def test_a_red_flag_logged_shows_at_once(athlete: Athlete) -> None:
     ],
     ids=["update", "bulk insert", "athlete update", "orm create"],
 )
-def test_a_write_outside_the_services_removes_the_stored_answer(
+def test_a_write_outside_the_services_empties_the_stored_answer(
     athlete: Athlete, write: Any
 ) -> None:
     walk(athlete, 1)
     assert _row(athlete) is not None
+    before = _generation(athlete)
 
     write(athlete)
 
     assert _row(athlete) is None
+    assert _generation(athlete) > before
     athlete.refresh_from_db()
     assert stored.stored_progressions([athlete], today=TODAY)[athlete.pk] == _live(athlete)
 
 
-def test_raw_sql_removes_it_too(athlete: Athlete) -> None:
+def test_raw_sql_empties_it_too(athlete: Athlete) -> None:
     session = walk(athlete, 1)
     with connection.cursor() as cursor:
         cursor.execute("UPDATE athletes_sessionlog SET pain_after = 9 WHERE id = %s", [session.pk])
@@ -106,7 +114,7 @@ def test_raw_sql_removes_it_too(athlete: Athlete) -> None:
     assert _row(athlete) is None
 
 
-def test_without_postgresql_the_save_signals_remove_it(
+def test_without_postgresql_the_save_signals_empty_it(
     athlete: Athlete, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     walk(athlete, 1)
@@ -116,9 +124,25 @@ def test_without_postgresql_the_save_signals_remove_it(
     with pgtrigger.ignore("athletes.SessionLog:stored_progression_stale"):  # as on SQLite
         session.save()
         assert _row(athlete) is None
-        stored.store([athlete], today=TODAY)
+        stored.store([Athlete.objects.get(pk=athlete.pk)], today=TODAY)
+        assert _row(athlete) is not None
         session.delete()
         assert _row(athlete) is None
+
+
+def test_an_answer_evaluated_before_a_write_is_not_stored_after_it(athlete: Athlete) -> None:
+    """As when another transaction writes while a reader evaluates: the reader read the
+    generation first; the write started a new one; the reader's answer is dropped."""
+    walk(athlete, 1)
+    reader = Athlete.objects.select_related("stored_progression").get(pk=athlete.pk)
+    SessionLog.objects.filter(athlete=athlete).update(pain_during=7)  # the other write
+
+    stored.store([reader], today=TODAY)
+
+    assert _row(athlete) is None  # not kept: the next reader evaluates again
+    fresh = Athlete.objects.select_related("stored_progression").get(pk=athlete.pk)
+    assert stored.stored_progressions([fresh], today=TODAY)[athlete.pk] == _live(athlete)
+    assert _row(athlete).recommendation == Recommendation.BACK_OFF
 
 
 def test_the_hourly_task_keeps_every_answer_right_through_a_month(
