@@ -30,9 +30,11 @@ from athletes.models import (
     SessionLog,
 )
 from athletes.session_checks import (
+    new_session_store,
     next_running_log,
     session_neighbours_refresh,
     session_variables_refresh,
+    sessions_around_new,
 )
 from itbrehab.accounts.models import User
 from progressions.stored import progression_refresh
@@ -88,12 +90,30 @@ def session_log_create(*, athlete: Athlete, **fields: Any) -> SessionLog:
 
     Raises ``ValidationError`` and writes nothing when any value is invalid.
     """
-    session = SessionLog(athlete=athlete, **fields)
-    session.full_clean(validate_constraints=False)  # see HOT_PATH
-    session.save()
-    session_neighbours_refresh(session)
-    progression_refresh(athlete)
+    session, _created = _session_store(athlete=athlete, replay_of=None, fields=fields)
     return session
+
+
+def _session_store(
+    *, athlete: Athlete, replay_of: uuid.UUID | None, fields: dict[str, Any]
+) -> tuple[SessionLog, bool]:
+    """Store a new session, or return the one stored under ``replay_of`` (its client_id).
+
+    The write path every new session takes (API, phone, PT page, demo), in the caller's
+    one transaction: one read (the replay and the sessions around it), the INSERT with
+    the one-variable check, at most one UPDATE (``new_session_store``), then the
+    athlete's stored progression.
+    """
+    session = SessionLog(athlete=athlete, **fields)
+    around = sessions_around_new(session, replay_of=replay_of)
+    if around.replay is not None:
+        return around.replay, False
+    # The athlete was just loaded by the caller, so its foreign key needs no query here
+    # (the database still enforces it); CHECKs: see HOT_PATH.
+    session.full_clean(exclude=["athlete"], validate_constraints=False)
+    new_session_store(session, around)
+    progression_refresh(athlete)
+    return session, True
 
 
 SESSION_CHANGED = (
@@ -289,7 +309,6 @@ def athlete_update(*, athlete: Athlete, **fields: Any) -> Athlete:
     return athlete
 
 
-@transaction.atomic
 def session_log_create_once(
     *, athlete: Athlete, client_id: uuid.UUID | None, **fields: Any
 ) -> tuple[SessionLog, bool]:
@@ -297,21 +316,23 @@ def session_log_create_once(
 
     Returns ``(session, created)``: a replayed ``client_id`` returns the stored session,
     also when two identical requests race (the unique constraint decides, not a check).
+    One transaction (no savepoint when called outside one): the race's IntegrityError
+    ends it, and the stored session is read after, outside it.
     """
-    # A deleted session keeps its client_id: a late retry of it is a replay, not a new one.
-    replays = SessionLog.all_objects.filter(athlete=athlete, client_id=client_id)
-    if client_id is not None:
-        existing = replays.first()
-        if existing is not None:
-            return existing, False
     try:
         with transaction.atomic():
-            return session_log_create(athlete=athlete, client_id=client_id, **fields), True
+            return _session_store(
+                athlete=athlete, replay_of=client_id, fields={**fields, "client_id": client_id}
+            )
     except (IntegrityError, ValidationError):
-        # The other request committed after the check above: at the INSERT (the unique
-        # constraint) or already at full_clean(), whose constraint check then sees its row.
-        existing = replays.first()
-        if client_id is None or existing is None:
+        # Another request with this client_id committed after the check: the INSERT met
+        # the unique constraint, or validation refused this body meanwhile. Either way
+        # the stored session answers, as it would have had the check already seen it.
+        if client_id is None:
+            raise
+        # A deleted session keeps its client_id: a late retry of it is a replay too.
+        existing = SessionLog.all_objects.filter(athlete=athlete, client_id=client_id).first()
+        if existing is None:
             raise
         return existing, False
 

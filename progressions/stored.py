@@ -47,6 +47,9 @@ from progressions.selectors import engine_inputs, evaluate_on
 
 # How many days ahead the hourly refresh checks that an answer stays the same.
 PROBE_DAYS = 14
+# What storing a write's new answer costs it: the athlete with its row's generation, the
+# engine's three reads, the UPDATE (``progression_refresh``).
+REFRESH_QUERIES = 5
 _FIELDS = ["computed_on", "valid_until", "recommendation", "red_flag_count", "data"]
 
 

@@ -230,6 +230,22 @@ class SessionLog(models.Model):
         """Return the pain scores in time order: before, during, after, next morning."""
         return [self.pain_before, self.pain_during, self.pain_after, self.pain_next_morning]
 
+    def full_clean(
+        self,
+        exclude: list[str] | set[str] | None = None,
+        validate_unique: bool = True,
+        validate_constraints: bool = False,
+    ) -> None:
+        """Validate without Django's constraint queries unless asked (one SELECT each).
+
+        Every CHECK above has a Python twin (field validators and ``clean()``), so the
+        PT's and the phone's forms, which call this with the defaults, refuse the same
+        values without some twenty queries; the ``client_id`` constraint is the services'
+        replay, decided by the INSERT (``athletes.services``, HOT_PATH). The database
+        still enforces every constraint on write.
+        """
+        super().full_clean(exclude, validate_unique, validate_constraints)
+
     def clean(self) -> None:
         super().clean()
         errors: dict[str, str] = {}

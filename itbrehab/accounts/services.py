@@ -207,7 +207,8 @@ def api_token_create(*, user: User) -> tuple[AuthToken, str]:
 
     Raises ``ApiTokenLimitReached`` when the user already holds knox's
     ``TOKEN_LIMIT_PER_USER`` live tokens. Expired tokens do not count: they are deleted
-    here, as knox itself deletes them only when one is presented.
+    here, the one place where they would matter (a request deletes only the expired
+    token it presents: ``itbrehab.api_auth``).
     """
     # Lock the user's row: two logins at once cannot both take the last place.
     User.objects.select_for_update().only("pk").get(pk=user.pk)

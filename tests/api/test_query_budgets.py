@@ -2,9 +2,9 @@
 
 Each endpoint is read with a small and a large dataset (and the largest page) under the
 SAME budget: a count that grew with the data would be an N+1, fixed in the API code, not
-here. Every request authenticates with a knox token: two queries (the token by its key,
-then its user); every answer that showed athletes' data ends with the audit's one
-INSERT of its read event.
+here. Every request authenticates with a knox token: one query (the token by its key,
+its user joined: ``itbrehab.api_auth``); every answer that showed athletes' data ends
+with the audit's one INSERT of its read event.
 """
 
 from __future__ import annotations
@@ -122,31 +122,31 @@ def world(request: pytest.FixtureRequest, therapist: User, colleague: User, now:
 # The audit's read event (SPEC §8): one INSERT after the response, whatever it showed.
 READ = READ_EVENT_QUERIES
 
-# Expected queries, in order, after the two of token authentication (+ READ, last):
+# Expected queries, in order, after the one of token authentication (+ READ, last):
 BUDGETS: list[tuple[str, str, int]] = [
     # count, page of athletes (+ therapist, clinic and stored progression joined), the
     # requester's clinic (today).
-    ("athletes list", "/api/v1/athletes/?page_size=200", 2 + 3 + READ),
+    ("athletes list", "/api/v1/athletes/?page_size=200", 1 + 3 + READ),
     # … and for ?recommendation=: the clinic's athletes with their stored progressions
     # first (to keep the matching ones), then as above.
-    ("athletes list by recommendation", "/api/v1/athletes/?recommendation=hold", 2 + 4 + READ),
+    ("athletes list by recommendation", "/api/v1/athletes/?recommendation=hold", 1 + 4 + READ),
     # the athlete (+ therapist, clinic joined), the requester's clinic, its stored progression.
-    ("athlete detail", "/api/v1/athletes/{athlete}/", 2 + 3 + READ),
+    ("athlete detail", "/api/v1/athletes/{athlete}/", 1 + 3 + READ),
     # the athlete, count, page.
-    ("sessions list", "/api/v1/athletes/{athlete}/sessions/?page_size=200", 2 + 3 + READ),
-    ("sessions list filtered", "/api/v1/athletes/{athlete}/sessions/?activity=walk", 2 + 3 + READ),
+    ("sessions list", "/api/v1/athletes/{athlete}/sessions/?page_size=200", 1 + 3 + READ),
+    ("sessions list filtered", "/api/v1/athletes/{athlete}/sessions/?activity=walk", 1 + 3 + READ),
     # the session (scoped to the clinic through a join).
-    ("session detail", "/api/v1/sessions/{session}/", 2 + 1 + READ),
+    ("session detail", "/api/v1/sessions/{session}/", 1 + 1 + READ),
     # the athlete, count, page.
-    ("pain-scores list", "/api/v1/athletes/{athlete}/pain-scores/?page_size=200", 2 + 3 + READ),
+    ("pain-scores list", "/api/v1/athletes/{athlete}/pain-scores/?page_size=200", 1 + 3 + READ),
     # the athlete, the engine's three.
-    ("progression", "/api/v1/athletes/{athlete}/progression/", 2 + 4 + READ),
+    ("progression", "/api/v1/athletes/{athlete}/progression/", 1 + 4 + READ),
     # the athlete, count, page.
-    ("stage-changes list", "/api/v1/athletes/{athlete}/stage-changes/?page_size=200", 2 + 3 + READ),
-    ("reviews list", "/api/v1/athletes/{athlete}/reviews/?page_size=200", 2 + 3 + READ),
-    ("device-links list", "/api/v1/athletes/{athlete}/device-links/?page_size=200", 2 + 3 + READ),
+    ("stage-changes list", "/api/v1/athletes/{athlete}/stage-changes/?page_size=200", 1 + 3 + READ),
+    ("reviews list", "/api/v1/athletes/{athlete}/reviews/?page_size=200", 1 + 3 + READ),
+    ("device-links list", "/api/v1/athletes/{athlete}/device-links/?page_size=200", 1 + 3 + READ),
     # the ladder is code, not data.
-    ("stages", "/api/v1/stages/", 2 + 0),
+    ("stages", "/api/v1/stages/", 1 + 0),
 ]
 
 
