@@ -112,7 +112,7 @@ def django_side(env: dict[str, str], *args: str) -> dict[str, Any]:
         check=False,
     )
     if done.returncode != 0:
-        raise SystemExit(f"django_side {args[2:3]} failed:\n{done.stderr[-4000:]}")
+        raise SystemExit(f"django_side {args[2]} failed:\n{done.stderr[-4000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert isinstance(result, dict)
     return result

@@ -61,7 +61,7 @@ class Pair:
     floor: Samples = field(default_factory=Samples)
 
 
-class Expected(AssertionError):
+class UnexpectedAnswer(AssertionError):
     """A request answered something other than what the benchmark needs to time."""
 
 
@@ -71,7 +71,7 @@ def timed(send: Callable[[], Response], status: int) -> tuple[float, Response]:
     response = send()
     seconds = time.perf_counter() - started
     if response.status != status:
-        raise Expected(f"{response.url} answered {response.status}: {response.text[:500]}")
+        raise UnexpectedAnswer(f"{response.url} answered {response.status}: {response.text[:500]}")
     return seconds, response
 
 
@@ -142,7 +142,7 @@ def log_in(base_url: str, email: str, password: str) -> tuple[Client, str]:
     browser = Client(base_url)
     response = browser.login(email, password)
     if response.status != 302:
-        raise Expected(f"the login page answered {response.status}: {response.text[:500]}")
+        raise UnexpectedAnswer(f"the login page answered {response.status}: {response.text[:500]}")
     _, answer = timed(
         lambda: Client(base_url).request(
             "POST",
