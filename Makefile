@@ -63,6 +63,15 @@ lock: install
 	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe -o requirements/base.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe --extra dev -o requirements/dev.lock pyproject.toml
 
+## bench: time the app against bare Django views on a generated clinic (needs PostgreSQL)
+# A fresh database beside DATABASE_URL's (default postgres://postgres@127.0.0.1:5432/ →
+# itbrehab_bench), gunicorn with DEBUG=false, the table of issue 14; BENCH_ARGS=--quick
+# for a check in seconds. README: "Benchmark".
+.PHONY: bench
+BENCH_ARGS ?=
+bench: install
+	$(BIN)/python -m scripts.bench $(BENCH_ARGS)
+
 ## screenshots: redraw docs/screenshots/ from a throwaway demo clinic (Debian's Chromium)
 .PHONY: screenshots
 screenshots: install

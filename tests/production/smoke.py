@@ -123,17 +123,17 @@ def copy_tree(destination: Path) -> Path:
 # --- Database ---------------------------------------------------------------------------
 
 
-def fresh_database_url(database_url: str) -> str:
-    """Drop and create ``<name>_smoke`` beside ``database_url``'s database; return its URL.
+def fresh_database_url(database_url: str, suffix: str = "_smoke") -> str:
+    """Drop and create ``<name><suffix>`` beside ``database_url``'s database; return its URL.
 
     Under pytest-xdist the worker's name is added (``<name>_smoke_gw1``), so two workers
-    never drop each other's database.
+    never drop each other's database. ``make bench`` makes its own with ``_bench``.
     """
     parts = urlsplit(database_url)
     if parts.scheme not in ("postgres", "postgresql"):
         raise ValueError(f"not a PostgreSQL URL: {database_url}")
     worker = os.environ.get("PYTEST_XDIST_WORKER")
-    name = f"{parts.path.lstrip('/') or 'itbrehab'}_smoke" + (f"_{worker}" if worker else "")
+    name = f"{parts.path.lstrip('/') or 'itbrehab'}{suffix}" + (f"_{worker}" if worker else "")
     admin = parts._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
