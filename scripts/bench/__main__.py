@@ -157,6 +157,7 @@ def main(argv: list[str] | None = None) -> None:
                 token=token,
                 athlete_id=athletes[len(athletes) // 2],
                 bodies=measure.SessionBodies(athletes, today),
+                floor_athlete_id=made["floor_athlete_id"],
             )
             results = measure.run(bench, rounds=args.rounds, warmup=WARMUP, clients=CLIENTS)
         progress(f"generating the sweep: {args.sweep_therapists} therapists, timing it")

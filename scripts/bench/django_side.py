@@ -37,17 +37,34 @@ def clinic(args: argparse.Namespace) -> dict[str, Any]:
 
     started = time.perf_counter()
     now = timezone.now()
+    today = timezone.localdate(now, timezone=generator.zoneinfo.ZoneInfo(generator.TIME_ZONE))
     made = generator.generate(
         name="Bench Clinic",
         therapists=args.therapists,
         athletes_per_therapist=args.athletes // args.therapists,
         weeks=args.weeks,
-        today=timezone.localdate(now, timezone=generator.zoneinfo.ZoneInfo(generator.TIME_ZONE)),
+        today=today,
         seed=args.seed,
         password=args.password,
         now=now,
     )
-    return {**asdict(made), "seconds": time.perf_counter() - started}
+    # The floor's POSTs write to an athlete of another clinic: a session written outside
+    # the app's services would otherwise leave a dashboard athlete to be evaluated again.
+    floor = generator.generate(
+        name="Floor Clinic",
+        therapists=1,
+        athletes_per_therapist=1,
+        weeks=args.weeks,
+        today=today,
+        seed=args.seed + 1,
+        password=args.password,
+        now=now,
+    )
+    return {
+        **asdict(made),
+        "floor_athlete_id": floor.athlete_ids[0],
+        "seconds": time.perf_counter() - started,
+    }
 
 
 def sweep(args: argparse.Namespace) -> dict[str, Any]:

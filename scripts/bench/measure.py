@@ -117,6 +117,7 @@ class Bench:
     token: str
     athlete_id: int
     bodies: SessionBodies
+    floor_athlete_id: int
 
     def dashboard(self, floor: bool) -> Response:
         return self.browser.get("/bench/floor/dashboard/" if floor else "/dashboard/")
@@ -130,7 +131,7 @@ class Bench:
         athlete, body = self.bodies.next()
         headers = {"Content-Type": "application/json"}
         if floor:
-            path, body = "/bench/floor/sessions/", {**body, "athlete": athlete}
+            path, body = "/bench/floor/sessions/", {**body, "athlete": self.floor_athlete_id}
         else:
             path = f"/api/v1/athletes/{athlete}/sessions/"
             headers["Authorization"] = f"Token {self.token}"
