@@ -1,8 +1,8 @@
 """The PT athlete page's read model: everything the page shows about one athlete.
 
 A fixed number of queries whatever the number of sessions, stage changes and links:
-``QUERIES`` = 7, namely the progression (recent sessions, the running session before
-them, pain check-ins: three, see ``progressions.selectors``), the sessions of the last
+``QUERIES`` = 6, namely the progression (recent sessions with the running session
+before them, pain check-ins: two, see ``progressions.selectors``), the sessions of the last
 ``CHART_WEEKS`` weeks, this week's review, the stage history (with who changed it) and
 the phone links (with who created them). The athlete comes loaded with its clinic and
 therapist (``athlete_for_user``); the page's query-budget test enforces the number.
@@ -29,7 +29,7 @@ from progressions.rules.protocol import (
 from progressions.selectors import athlete_progression
 from progressions.services import review_week
 
-QUERIES = 7  # the queries of ``athlete_page``, listed in the module docstring
+QUERIES = 6  # the queries of ``athlete_page``, listed in the module docstring
 CHART_WEEKS = 12  # the athlete page charts and lists the last 12 weeks
 
 

@@ -2,9 +2,9 @@
 
 Both selectors run a fixed number of queries whatever the history length and however
 many athletes: one for the sessions that can count (since the stage began, and the last
-14 days for the pain trend), one for each athlete's last running-type session before
-that (what the one-variable check and the suggestion compare with), one for the pain
-check-ins of the last 14 days.
+14 days for the pain trend) together with each athlete's last running-type session
+before that (what the one-variable check and the suggestion compare with), one for the
+pain check-ins of the last 14 days.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from django.db import connection
 from django.db.models import F, Value, Window
 from django.db.models.functions import Least, RowNumber
 
@@ -47,7 +48,10 @@ def _window_start(today: dt.date) -> dt.date:
 def engine_inputs(
     athlete_ids: Sequence[int], today: dt.date
 ) -> tuple[dict[int, list[SessionRecord]], dict[int, list[PainScoreRecord]]]:
-    """Load what the engine reads for these athletes on ``today``, in three queries.
+    """Load what the engine reads for these athletes on ``today``, in two queries.
+
+    The sessions that can count and each athlete's last running-type session before them
+    come in one (a UNION ALL), the pain check-ins in the other.
 
     What is loaded for ``today`` also serves any later day while nothing new arrives:
     the windows only move forward, over rows already loaded (``progressions.stored``
@@ -73,7 +77,14 @@ def engine_inputs(
         .filter(newest=1)
     )
     sessions: dict[int, list[SessionRecord]] = defaultdict(list)
-    for session in [*recent, *before]:
+    # SQLite (the embedded default) takes no window-ordered subquery in a UNION: there
+    # the two halves are two queries.
+    loaded = (
+        recent.annotate(newest=Value(1)).union(before, all=True)
+        if connection.features.supports_slicing_ordering_in_compound
+        else [*recent, *before]
+    )
+    for session in loaded:
         sessions[session.athlete_id].append(session_record(session))
     scores: dict[int, list[PainScoreRecord]] = defaultdict(list)
     for score in PainScore.objects.filter(
@@ -112,7 +123,7 @@ def evaluate_on(
 def progressions_for_athletes(
     athletes: Iterable[Athlete], *, today: dt.date
 ) -> dict[int, Progression]:
-    """Return ``{athlete.pk: Progression}`` for many athletes of one clinic in 3 queries.
+    """Return ``{athlete.pk: Progression}`` for many athletes of one clinic in 2 queries.
 
     ``today`` is the clinic's today (``clinic.today()``); all athletes are judged on it.
     """

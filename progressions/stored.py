@@ -48,8 +48,8 @@ from progressions.selectors import engine_inputs, evaluate_on
 # How many days ahead the hourly refresh checks that an answer stays the same.
 PROBE_DAYS = 14
 # What storing a write's new answer costs it: the athlete with its row's generation, the
-# engine's three reads, the UPDATE (``progression_refresh``).
-REFRESH_QUERIES = 5
+# engine's two reads, the UPDATE (``progression_refresh``).
+REFRESH_QUERIES = 4
 _FIELDS = ["computed_on", "valid_until", "recommendation", "red_flag_count", "data"]
 
 
@@ -143,7 +143,7 @@ def store(
 ) -> dict[int, Progression]:
     """Evaluate the athletes on ``today`` and store the answers that are still current.
 
-    Four queries (five when the rows were not loaded with the athletes): the rows'
+    Three queries (four when the rows were not loaded with the athletes): the rows'
     generations are read before the inputs, and an answer is stored only where the
     generation is unchanged. ``probe_days``: also find until when each answer holds (the
     hourly task); a write stores its answer for ``today`` only (one evaluation).
@@ -167,7 +167,7 @@ def stored_progressions(athletes: Iterable[Athlete], *, today: dt.date) -> dict[
 
     Athletes loaded with ``select_related("stored_progression")`` cost nothing more when
     every row holds; otherwise one query reads the rows, and the athletes whose answer is
-    missing or past its day are evaluated and stored (``store``: four queries).
+    missing or past its day are evaluated and stored (``store``: three queries).
     """
     athletes = list(athletes)
     answers: dict[int, Progression] = {}

@@ -139,8 +139,8 @@ BUDGETS: list[tuple[str, str, int]] = [
     ("session detail", "/api/v1/sessions/{session}/", 1 + 1 + READ),
     # the athlete, count, page.
     ("pain-scores list", "/api/v1/athletes/{athlete}/pain-scores/?page_size=200", 1 + 3 + READ),
-    # the athlete, the engine's three.
-    ("progression", "/api/v1/athletes/{athlete}/progression/", 1 + 4 + READ),
+    # the athlete, the engine's two.
+    ("progression", "/api/v1/athletes/{athlete}/progression/", 1 + 3 + READ),
     # the athlete, count, page.
     ("stage-changes list", "/api/v1/athletes/{athlete}/stage-changes/?page_size=200", 1 + 3 + READ),
     ("reviews list", "/api/v1/athletes/{athlete}/reviews/?page_size=200", 1 + 3 + READ),

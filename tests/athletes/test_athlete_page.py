@@ -326,8 +326,8 @@ def test_the_phone_link_section_offers_a_link_and_lists_earlier_ones(
 # --- Query budget ----------------------------------------------------------------------
 
 # session, user, the user's clinic (page header), the athlete (with therapist and
-# clinic), then the read model's athlete_page.QUERIES: the progression (recent sessions,
-# the running session before them, pain check-ins), the sessions of the last 12 weeks,
+# clinic), then the read model's athlete_page.QUERIES: the progression (recent sessions with
+# the running session before them; pain check-ins), the sessions of the last 12 weeks,
 # this week's review, the stage history (with who) and the phone links (with who); last,
 # the audit's read event.
 ATHLETE_PAGE_QUERIES = 4 + athlete_page.QUERIES + READ_EVENT_QUERIES

@@ -149,8 +149,8 @@ def test_the_dashboard_refuses_writes(pt: Client) -> None:
 DASHBOARD_QUERIES = 5 + READ_EVENT_QUERIES
 # When some athletes' stored progression is missing or past its day (here: data written
 # by factories, outside the services), they are evaluated and stored, all at once:
-# recent sessions, the running session before them, pain check-ins, one upsert.
-EVALUATING = 4
+# recent sessions with the running session before them, pain check-ins, one UPDATE.
+EVALUATING = 3
 
 
 def _count_dashboard_queries(client: Client, django_assert_max_num_queries: Any) -> int:
