@@ -10,10 +10,15 @@ pain check-ins of the last 14 days.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
-from django.db import connection
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection, models
 from django.db.models import F, Value, Window
 from django.db.models.functions import Least, RowNumber
 
@@ -99,6 +104,107 @@ def engine_inputs(
             )
         )
     return sessions, scores
+
+
+@dataclass
+class EngineRow:
+    """One athlete as stored now, the generation of its stored progression (None: no
+    row) and what the engine reads for it: read together, at one moment."""
+
+    athlete: Athlete
+    generation: int | None
+    sessions: list[SessionRecord]
+    scores: list[PainScoreRecord]
+
+
+_ENGINE_ROWS_SQL = f"""
+SELECT a.*, sp.generation AS engine_generation,
+  (SELECT COALESCE(json_agg(to_jsonb(s)), '[]'::json) FROM {SessionLog._meta.db_table} s
+     WHERE s.athlete_id = a.id AND s.deleted_at IS NULL
+       AND s.date >= LEAST(a.stage_started_on, %s) AND s.date <= %s
+  ) AS engine_sessions,
+  (SELECT to_jsonb(b) FROM {SessionLog._meta.db_table} b
+     WHERE b.athlete_id = a.id AND b.deleted_at IS NULL AND b.activity = ANY(%s)
+       AND b.date < LEAST(a.stage_started_on, %s)
+     ORDER BY b.date DESC, b.id DESC LIMIT 1
+  ) AS engine_before,
+  (SELECT COALESCE(json_agg(json_build_object(
+       'date', p.date, 'score', p.score, 'context', p.context, 'created_at', p.created_at
+     )), '[]'::json) FROM {PainScore._meta.db_table} p
+     WHERE p.athlete_id = a.id AND p.date >= %s AND p.date <= %s
+  ) AS engine_scores
+FROM {Athlete._meta.db_table} a
+LEFT JOIN progressions_storedprogression sp ON sp.athlete_id = a.id
+WHERE a.id = ANY(%s)
+"""
+
+
+def _json(value: Any) -> Any:
+    # Django has psycopg hand JSON over as text (its JSONField decodes it).
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _session_from_json(data: dict[str, Any]) -> SessionLog:
+    """Return the session a row's ``to_jsonb`` wrote, each column as the ORM reads it."""
+    values: dict[str, Any] = {}
+    for field in SessionLog._meta.concrete_fields:
+        value = data.get(field.column)
+        if value is not None and not isinstance(field, models.JSONField):
+            if isinstance(field, models.DecimalField):
+                # JSON carries 8.0 as a number: back to the column's Decimal("8.0").
+                value = Decimal(str(value)).quantize(Decimal(1).scaleb(-field.decimal_places))
+            else:
+                value = field.to_python(value)
+        values[field.attname] = value
+    return SessionLog(**values)
+
+
+def engine_rows(athlete_ids: Sequence[int], today: dt.date) -> dict[int, EngineRow]:
+    """Return each athlete as stored now with its generation and engine inputs.
+
+    On PostgreSQL one query: the athlete, its stored progression's generation, the
+    sessions that can count, the last running-type session before them (a LIMIT 1 on
+    the athlete's sessions by date, not a sort of its history) and the pain check-ins,
+    all read in one statement, so all at one moment. Elsewhere (SQLite) the athletes
+    with their rows, then ``engine_inputs``.
+    """
+    if not athlete_ids:
+        return {}
+    if connection.vendor != "postgresql":
+        athletes = Athlete.objects.filter(pk__in=athlete_ids).select_related("stored_progression")
+        sessions, scores = engine_inputs(list(athlete_ids), today)
+        rows = {}
+        for athlete in athletes:
+            try:
+                generation: int | None = athlete.stored_progression.generation
+            except ObjectDoesNotExist:
+                generation = None
+            rows[athlete.pk] = EngineRow(
+                athlete, generation, sessions[athlete.pk], scores[athlete.pk]
+            )
+        return rows
+    window = _window_start(today)
+    running = [str(activity) for activity in RUNNING_TYPES]
+    # Positional: the audit's context may put its own placeholders in front (pghistory).
+    params = [window, today, running, window, window, today, list(athlete_ids)]
+    rows = {}
+    for athlete in Athlete.objects.raw(_ENGINE_ROWS_SQL, params):
+        found = [_session_from_json(s) for s in _json(athlete.engine_sessions)]
+        if athlete.engine_before is not None:
+            found.append(_session_from_json(_json(athlete.engine_before)))
+        scores = [
+            PainScoreRecord(
+                date=dt.date.fromisoformat(p["date"]),
+                score=p["score"],
+                context=p["context"],
+                recorded_at=models.DateTimeField().to_python(p["created_at"]),
+            )
+            for p in _json(athlete.engine_scores)
+        ]
+        rows[athlete.pk] = EngineRow(
+            athlete, athlete.engine_generation, [session_record(s) for s in found], scores
+        )
+    return rows
 
 
 def evaluate_on(

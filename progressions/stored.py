@@ -43,13 +43,13 @@ from django.db.models.signals import post_delete, post_save
 from athletes.models import Athlete, PainScore, SessionLog
 from progressions.models import StoredProgression
 from progressions.rules import PainScoreRecord, Progression, SessionRecord
-from progressions.selectors import engine_inputs, evaluate_on
+from progressions.selectors import engine_rows, evaluate_on
 
 # How many days ahead the hourly refresh checks that an answer stays the same.
 PROBE_DAYS = 14
-# What storing a write's new answer costs it: the athlete with its row's generation, the
-# engine's two reads, the UPDATE (``progression_refresh``).
-REFRESH_QUERIES = 4
+# What storing a write's new answer costs it on PostgreSQL: the athlete with its row's
+# generation and the engine's inputs, then the UPDATE (``progression_refresh``).
+REFRESH_QUERIES = 2
 _FIELDS = ["computed_on", "valid_until", "recommendation", "red_flag_count", "data"]
 
 
@@ -143,22 +143,22 @@ def store(
 ) -> dict[int, Progression]:
     """Evaluate the athletes on ``today`` and store the answers that are still current.
 
-    Three queries (four when the rows were not loaded with the athletes): the rows'
-    generations are read before the inputs, and an answer is stored only where the
-    generation is unchanged. ``probe_days``: also find until when each answer holds (the
-    hourly task); a write stores its answer for ``today`` only (one evaluation).
+    Two queries on PostgreSQL (``engine_rows``: each athlete as stored now, its row's
+    generation and the engine's inputs, read at one moment; then one UPDATE): an answer
+    is stored only where the generation is still the one read. The athletes given only
+    name whom to evaluate (a caller's copy may be older than the stored athlete).
+    ``probe_days``: also find until when each answer holds (the hourly task); a write
+    stores its answer for ``today`` only (one evaluation).
     """
     if not athletes:
         return {}
-    seen = {pk: None if row is None else row.generation for pk, row in _rows(athletes).items()}
-    sessions, scores = engine_inputs([a.pk for a in athletes], today)
+    rows = engine_rows([a.pk for a in athletes], today)
     answers: dict[int, Progression] = {}
     until: dict[int, dt.date] = {}
-    for athlete in athletes:
-        mine, pains = sessions[athlete.pk], scores[athlete.pk]
-        answers[athlete.pk] = answer = evaluate_on(athlete, today, mine, pains)
-        until[athlete.pk] = _holds_until(athlete, answer, mine, pains, probe_days)
-    _save(answers, until, seen)
+    for pk, row in rows.items():
+        answers[pk] = answer = evaluate_on(row.athlete, today, row.sessions, row.scores)
+        until[pk] = _holds_until(row.athlete, answer, row.sessions, row.scores, probe_days)
+    _save(answers, until, {pk: row.generation for pk, row in rows.items()})
     return answers
 
 
@@ -184,10 +184,9 @@ def progression_refresh(athlete: Athlete) -> Progression:
     """Store the athlete's answer after a write to one of its inputs (inside the write's
     transaction, after its last statement: the trigger removed the old row).
 
-    The athlete is read again: the caller's copy may predate a stage change made through
-    another copy (a review's decision), and the answer must be the stored athlete's.
+    ``store`` evaluates the athlete as stored now: the caller's copy may predate a stage
+    change made through another copy (a review's decision).
     """
-    athlete = Athlete.objects.select_related("clinic", "stored_progression").get(pk=athlete.pk)
     return store([athlete], today=athlete.clinic.today())[athlete.pk]
 
 

@@ -148,9 +148,9 @@ def test_the_dashboard_refuses_writes(pt: Client) -> None:
 # stored progression in one query, this week's decided reviews, the audit's read event.
 DASHBOARD_QUERIES = 5 + READ_EVENT_QUERIES
 # When some athletes' stored progression is missing or past its day (here: data written
-# by factories, outside the services), they are evaluated and stored, all at once:
-# recent sessions with the running session before them, pain check-ins, one UPDATE.
-EVALUATING = 3
+# by factories, outside the services), they are evaluated and stored, all at once: the
+# athletes as stored now with the engine's inputs (one query), one UPDATE.
+EVALUATING = 2
 
 
 def _count_dashboard_queries(client: Client, django_assert_max_num_queries: Any) -> int:

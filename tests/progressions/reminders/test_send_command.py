@@ -238,8 +238,8 @@ def test_building_one_therapists_email_takes_the_same_queries_for_5_or_100_athle
     for size in (5, 100):
         pt = pt_with_caseload(clinic, size)
         # The caseload was written by factories, outside the services: their progressions
-        # are not stored yet, and the first email evaluates and stores them (2 + 1).
-        with django_assert_num_queries(1 + 3):
+        # are not stored yet, and the first email evaluates and stores them (1 + 1).
+        with django_assert_num_queries(1 + 2):
             reminders.email_lines(pt, TODAY)
         # 1: the active athletes, with their last session's date (a subquery) and their
         # stored progression (a join); nothing else.

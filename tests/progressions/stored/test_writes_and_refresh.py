@@ -23,7 +23,7 @@ from itbrehab.accounts.models import User
 from progressions import stored
 from progressions.models import StoredProgression
 from progressions.rules.protocol import Recommendation
-from progressions.selectors import progressions_for_athletes
+from progressions.selectors import engine_rows, progressions_for_athletes
 from progressions.services import stage_change_create
 from tests.support.athletes import sam
 from tests.support.clock import NOON, TODAY, days_ago
@@ -130,16 +130,21 @@ def test_without_postgresql_the_save_signals_empty_it(
         assert _row(athlete) is None
 
 
-def test_an_answer_evaluated_before_a_write_is_not_stored_after_it(athlete: Athlete) -> None:
+def test_an_answer_evaluated_before_a_write_is_not_stored_after_it(
+    athlete: Athlete, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """As when another transaction writes while a reader evaluates: the reader read the
-    generation first; the write started a new one; the reader's answer is dropped."""
+    inputs and their generation first; the write started a new generation; the reader's
+    answer is dropped."""
     walk(athlete, 1)
-    reader = Athlete.objects.select_related("stored_progression").get(pk=athlete.pk)
+    read_before = engine_rows([athlete.pk], TODAY)
     SessionLog.objects.filter(athlete=athlete).update(pain_during=7)  # the other write
+    monkeypatch.setattr(stored, "engine_rows", lambda ids, today: read_before)
 
-    stored.store([reader], today=TODAY)
+    stored.store([athlete], today=TODAY)
 
     assert _row(athlete) is None  # not kept: the next reader evaluates again
+    monkeypatch.undo()
     fresh = Athlete.objects.select_related("stored_progression").get(pk=athlete.pk)
     assert stored.stored_progressions([fresh], today=TODAY)[athlete.pk] == _live(athlete)
     assert _row(athlete).recommendation == Recommendation.BACK_OFF
