@@ -15,9 +15,10 @@ calendar moves a row out of a window (a red flag, a gate session). So:
   evaluate the rest from their history, storing what they evaluated: the same queries
   whatever the history (``stored_progressions``).
 - **Compare and set.** Every store (a write's, a reader's, the hourly task's) reads the
-  generation before the inputs and stores only where it is unchanged, in one UPDATE: an
-  answer evaluated while another transaction wrote to the same athlete is dropped (the
-  next reader evaluates again), never kept. Two writes to one athlete queue on its row.
+  generation in the same statement as the inputs (``engine_rows``) and stores only where
+  it is unchanged, in one UPDATE: an answer evaluated while another transaction wrote to
+  the same athlete is dropped (the next reader evaluates again), never kept. Two writes
+  to one athlete queue on its row (the trigger's update locks it until commit).
 - **Until when an answer holds**: a write stores it for its day only. The hourly task
   (``refresh_due``) re-evaluates the rows whose day has passed and probes the days ahead
   on the history already loaded, keeping the answer for as many days (up to
@@ -50,7 +51,6 @@ PROBE_DAYS = 14
 # What storing a write's new answer costs it on PostgreSQL: the athlete with its row's
 # generation and the engine's inputs, then the UPDATE (``progression_refresh``).
 REFRESH_QUERIES = 2
-_FIELDS = ["computed_on", "valid_until", "recommendation", "red_flag_count", "data"]
 
 
 def _same_answer(a: Progression, b: Progression) -> bool:
