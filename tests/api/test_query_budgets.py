@@ -18,12 +18,13 @@ from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from athletes.models import Athlete, DeviceLink, PainScore, SessionLog
+from athletes.models import Athlete, DeviceLink, PainScore
 from itbrehab.accounts.models import User
 from itbrehab.audit.access import READ_EVENT_QUERIES
 from progressions.models import StageChange, StageReview
 from progressions.selectors import athlete_progression
 from tests.factories import AthleteFactory, TherapistFactory
+from tests.support.sessions import varied_history
 
 TODAY = dt.date(2026, 3, 4)
 SIZES = {"small": 0, "large": 1}
@@ -42,21 +43,7 @@ def client(therapist: User, now: dt.date) -> APIClient:
 
 def add_history(athlete: Athlete, sessions: int, pain_scores: int = 0) -> None:
     """Give the athlete ``sessions`` sessions over the last months, newest in the window."""
-    SessionLog.objects.bulk_create(
-        SessionLog(
-            athlete=athlete,
-            date=days_ago(i % 120),
-            activity=("walk", "walk_run", "run", "strength")[i % 4],
-            terrain=None if i % 4 == 3 else ("uphill", "flat")[i % 2],
-            duration_min=30 + i % 20,
-            run_interval_sec=60 if i % 4 == 1 else None,
-            walk_interval_sec=60 if i % 4 == 1 else None,
-            repeats=5 if i % 4 == 1 else None,
-            pain_during=None if i % 4 == 3 else i % 4,
-            pain_next_morning=i % 3,
-        )
-        for i in range(sessions)
-    )
+    varied_history(athlete, sessions, newest=TODAY)
     PainScore.objects.bulk_create(
         PainScore(athlete=athlete, date=days_ago(i % 30), score=i % 5, context="morning")
         for i in range(pain_scores)

@@ -29,6 +29,7 @@ from tests.factories import AthleteFactory
 from tests.support.api import token_client
 from tests.support.clock import API_TODAY
 from tests.support.phones import phone_of
+from tests.support.sessions import varied_history
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,20 +69,7 @@ def athlete(request: pytest.FixtureRequest, therapist: User, now: dt.date) -> At
     """An athlete with 5 or 500 sessions, one a day or more, their checks stored."""
     athlete = AthleteFactory(therapist=therapist, stage_started_on=days_ago(60))
     count = SIZES[request.param]
-    SessionLog.objects.bulk_create(
-        SessionLog(
-            athlete=athlete,
-            date=days_ago(1 + i % 120),
-            activity=("walk", "walk_run", "run", "strength")[i % 4],
-            terrain=None if i % 4 == 3 else ("uphill", "flat")[i % 2],
-            duration_min=30 + i % 20,
-            run_interval_sec=60 if i % 4 == 1 else None,
-            walk_interval_sec=60 if i % 4 == 1 else None,
-            repeats=5 if i % 4 == 1 else None,
-            pain_during=None if i % 4 == 3 else i % 3,
-        )
-        for i in range(count)
-    )
+    varied_history(athlete, count, newest=days_ago(1))
     athlete_session_variables_refresh(athlete=athlete)
     return athlete
 

@@ -1,7 +1,9 @@
-"""The session most tests store: a tolerated uphill treadmill walk, through the service."""
+"""The session most tests store (a tolerated uphill treadmill walk, through the service),
+and a long varied history for the query-budget tests (written in bulk)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from athletes import services
@@ -28,3 +30,24 @@ def walk(athlete: Athlete, days: int, **fields: Any) -> SessionLog:
     }
     values.update(fields)
     return services.session_log_create(athlete=athlete, date=days_ago(days), **values)
+
+
+def varied_history(athlete: Athlete, count: int, *, newest: dt.date) -> list[SessionLog]:
+    """Write ``count`` sessions in bulk over the 120 days up to ``newest``, a mix of walks,
+    walk–runs, runs and strength with tolerable pain: a history whose size a budget must
+    not notice. Outside the services: their checks and stored progression are not set."""
+    return SessionLog.objects.bulk_create(
+        SessionLog(
+            athlete=athlete,
+            date=newest - dt.timedelta(days=i % 120),
+            activity=("walk", "walk_run", "run", "strength")[i % 4],
+            terrain=None if i % 4 == 3 else ("uphill", "flat")[i % 2],
+            duration_min=30 + i % 20,
+            run_interval_sec=60 if i % 4 == 1 else None,
+            walk_interval_sec=60 if i % 4 == 1 else None,
+            repeats=5 if i % 4 == 1 else None,
+            pain_during=None if i % 4 == 3 else i % 4,
+            pain_next_morning=i % 3,
+        )
+        for i in range(count)
+    )
