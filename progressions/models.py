@@ -206,6 +206,9 @@ class StoredProgression(models.Model):
     )
     red_flag_count = models.PositiveSmallIntegerField(default=0)
     data = models.JSONField(null=True, blank=True)
+    # Which rules computed it (``progressions.stored.RULES_VERSION``): after a release that
+    # changes them, no answer of the old rules holds.
+    rules = models.CharField(max_length=16, blank=True, default="")
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -221,10 +224,11 @@ class StoredProgression(models.Model):
     def __str__(self) -> str:
         return f"{self.athlete_id}: {self.recommendation} ({self.computed_on}–{self.valid_until})"
 
-    def holds_on(self, day: dt.date) -> bool:
-        """Return whether the stored answer is the athlete's answer on ``day``."""
+    def holds_on(self, day: dt.date, rules: str) -> bool:
+        """Return whether the stored answer is the athlete's answer on ``day`` by ``rules``."""
         return (
             self.data is not None
+            and self.rules == rules
             and self.computed_on is not None
             and self.valid_until is not None
             and self.computed_on <= day <= self.valid_until

@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import pgtrigger
@@ -45,6 +47,27 @@ from athletes.models import Athlete, PainScore, SessionLog
 from progressions.models import StoredProgression
 from progressions.rules import PainScoreRecord, Progression, SessionRecord
 from progressions.selectors import engine_rows, evaluate_on
+
+
+def _rules_version() -> str:
+    """A fingerprint of the code that computes an answer: the engine, and the reads and
+    mappings that feed it. A release that changes any of it changes the fingerprint, and
+    every answer stored before it stops holding (readers and the hourly task evaluate
+    again), so no answer of the old rules outlives a deploy."""
+    root = Path(__file__).resolve().parent
+    files = [
+        *sorted((root / "rules").glob("*.py")),
+        root / "selectors.py",
+        root.parent / "athletes" / "session_checks.py",
+    ]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+RULES_VERSION = _rules_version()
 
 # How many days ahead the hourly refresh checks that an answer stays the same.
 PROBE_DAYS = 14
@@ -115,6 +138,7 @@ def _save(
             "recommendation": {pk: str(answers[pk].recommendation) for pk in have},
             "red_flag_count": {pk: len(answers[pk].red_flags) for pk in have},
             "data": {pk: answers[pk].as_dict() for pk in have},
+            "rules": dict.fromkeys(have, RULES_VERSION),
         }
         StoredProgression.objects.filter(athlete_id__in=list(have)).update(
             computed_at=Now(),
@@ -131,6 +155,7 @@ def _save(
                     recommendation=str(answers[pk].recommendation),
                     red_flag_count=len(answers[pk].red_flags),
                     data=answers[pk].as_dict(),
+                    rules=RULES_VERSION,
                 )
                 for pk in missing
             ],
@@ -173,7 +198,7 @@ def stored_progressions(athletes: Iterable[Athlete], *, today: dt.date) -> dict[
     answers: dict[int, Progression] = {}
     due: list[Athlete] = []
     for athlete, row in zip(athletes, _rows(athletes).values(), strict=True):
-        if row is not None and row.holds_on(today):
+        if row is not None and row.holds_on(today, RULES_VERSION):
             answers[athlete.pk] = Progression.from_dict({**row.data, "as_of": today.isoformat()})
         else:
             due.append(athlete)
@@ -209,6 +234,7 @@ def refresh_due(*, batch: int = 500) -> int:
                 | Q(stored_progression__data__isnull=True)
                 | Q(stored_progression__valid_until__lt=today)
                 | Q(stored_progression__computed_on__gt=today)
+                | ~Q(stored_progression__rules=RULES_VERSION)
             )
             .select_related("clinic", "stored_progression")
             .order_by("pk")
@@ -246,6 +272,7 @@ def verify(*, repair: bool = False, batch: int = 500) -> Verification:
             Athlete.objects.filter(
                 clinic=clinic,
                 stored_progression__data__isnull=False,
+                stored_progression__rules=RULES_VERSION,
                 stored_progression__computed_on__lte=today,
                 stored_progression__valid_until__gte=today,
             )
@@ -272,10 +299,10 @@ _TABLE = StoredProgression._meta.db_table
 
 
 _NEW_GENERATION = (
-    f"INSERT INTO {_TABLE} (athlete_id, generation, recommendation, red_flag_count, computed_at)"
-    " VALUES ({athlete}, 1, '', 0, now()) ON CONFLICT (athlete_id) DO UPDATE SET"
-    f" generation = {_TABLE}.generation + 1, data = NULL, computed_on = NULL,"
-    " valid_until = NULL, recommendation = '', red_flag_count = 0;"
+    f"INSERT INTO {_TABLE} (athlete_id, generation, recommendation, red_flag_count, rules,"
+    " computed_at) VALUES ({athlete}, 1, '', 0, '', now()) ON CONFLICT (athlete_id) DO UPDATE"
+    f" SET generation = {_TABLE}.generation + 1, data = NULL, computed_on = NULL,"
+    " valid_until = NULL, recommendation = '', red_flag_count = 0, rules = '';"
 )
 
 
@@ -334,6 +361,7 @@ def _input_written(sender: type[models.Model], instance: models.Model, **kwargs:
         valid_until=None,
         recommendation="",
         red_flag_count=0,
+        rules="",
     )
     if not emptied and Athlete.objects.filter(pk=athlete_id).exists():
         StoredProgression.objects.get_or_create(athlete_id=athlete_id, defaults={"generation": 1})

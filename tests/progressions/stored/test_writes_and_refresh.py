@@ -213,3 +213,25 @@ def test_a_write_through_an_older_copy_of_the_athlete_stores_the_current_stage(
 
     assert older.stage == "uphill_walk"
     assert _row(athlete).data["stage"]["code"] == "uphill_jog"
+
+
+def test_after_a_release_that_changes_the_rules_no_old_answer_holds(
+    athlete: Athlete, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    walk(athlete, 1)
+    StoredProgression.objects.filter(athlete=athlete).update(
+        data={**_row(athlete).data, "recommendation": "advance"}  # what old rules answered
+    )
+    monkeypatch.setattr(stored, "RULES_VERSION", "next-release")
+
+    fresh = Athlete.objects.select_related("stored_progression").get(pk=athlete.pk)
+    answer = stored.stored_progressions([fresh], today=TODAY)[athlete.pk]
+
+    assert answer == _live(athlete)
+    assert _row(athlete).rules == "next-release"
+    assert stored.refresh_due() == 0  # stored again by the reader, under the new rules
+
+
+def test_the_rules_fingerprint_is_the_code_that_computes_an_answer() -> None:
+    assert len(stored.RULES_VERSION) == 16
+    assert stored._rules_version() == stored.RULES_VERSION  # the same code, the same print
