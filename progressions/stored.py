@@ -32,21 +32,22 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pgtrigger
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.functions import Now
 from django.db.models.signals import post_delete, post_save
 
 from athletes.models import Athlete, PainScore, SessionLog
+from itbrehab.accounts.models import Clinic
 from progressions.models import StoredProgression
 from progressions.rules import PainScoreRecord, Progression, SessionRecord
-from progressions.selectors import engine_rows, evaluate_on
+from progressions.selectors import engine_rows, evaluate_on, progressions_for_athletes
 
 
 def _rules_version() -> str:
@@ -215,33 +216,38 @@ def progression_refresh(athlete: Athlete) -> Progression:
     return store([athlete], today=athlete.clinic.today())[athlete.pk]
 
 
+def _clinic_days() -> Iterator[tuple[dt.date, Q]]:
+    """Yield each clinic time zone's today with the filter of the athletes it is today for."""
+    for zone in Clinic.objects.values_list("time_zone", flat=True).distinct().order_by():
+        yield Clinic(time_zone=zone).today(), Q(clinic__time_zone=zone)
+
+
+def _in_batches(athletes: QuerySet[Athlete], batch: int) -> Iterator[list[Athlete]]:
+    """Yield the athletes a batch at a time, by id (a batch stored leaves the query's set)."""
+    last = 0
+    while chunk := list(athletes.filter(pk__gt=last).order_by("pk")[:batch]):
+        last = chunk[-1].pk
+        yield chunk
+
+
 def refresh_due(*, batch: int = 500) -> int:
     """Re-evaluate the active athletes whose stored answer is missing or past its day.
 
     Each in its clinic's today, probing ``PROBE_DAYS`` ahead; returns how many. The query
     per batch finds only due athletes, so an hour with nothing due costs one query per
-    clinic time zone.
+    clinic time zone (and one for the time zones).
     """
-    from itbrehab.accounts.models import Clinic
-
     done = 0
-    for clinic in Clinic.objects.all():
-        today = clinic.today()
-        due = (
-            Athlete.objects.filter(clinic=clinic, status="active")
-            .filter(
-                Q(stored_progression__isnull=True)
-                | Q(stored_progression__data__isnull=True)
-                | Q(stored_progression__valid_until__lt=today)
-                | Q(stored_progression__computed_on__gt=today)
-                | ~Q(stored_progression__rules=RULES_VERSION)
-            )
-            .select_related("clinic", "stored_progression")
-            .order_by("pk")
+    for today, of_zone in _clinic_days():
+        due = Athlete.objects.filter(of_zone, status="active").filter(
+            Q(stored_progression__isnull=True)
+            | Q(stored_progression__data__isnull=True)
+            | Q(stored_progression__valid_until__lt=today)
+            | Q(stored_progression__computed_on__gt=today)
+            | ~Q(stored_progression__rules=RULES_VERSION)
         )
-        last = 0
-        while chunk := list(due.filter(pk__gt=last)[:batch]):
-            last = chunk[-1].pk
+        # ``store`` reads each athlete as stored now: only the ids are needed here.
+        for chunk in _in_batches(due.only("pk"), batch):
             store(chunk, today=today, probe_days=PROBE_DAYS)
             done += len(chunk)
     return done
@@ -262,26 +268,16 @@ def verify(*, repair: bool = False, batch: int = 500) -> Verification:
     Rows past their day are not drift (every reader evaluates them again). ``repair``
     stores the live answer over each row that differs.
     """
-    from itbrehab.accounts.models import Clinic
-    from progressions.selectors import progressions_for_athletes
-
     found = Verification()
-    for clinic in Clinic.objects.all():
-        today = clinic.today()
-        holding = (
-            Athlete.objects.filter(
-                clinic=clinic,
-                stored_progression__data__isnull=False,
-                stored_progression__rules=RULES_VERSION,
-                stored_progression__computed_on__lte=today,
-                stored_progression__valid_until__gte=today,
-            )
-            .select_related("stored_progression")
-            .order_by("pk")
-        )
-        last = 0
-        while chunk := list(holding.filter(pk__gt=last)[:batch]):
-            last = chunk[-1].pk
+    for today, of_zone in _clinic_days():
+        holding = Athlete.objects.filter(
+            of_zone,
+            stored_progression__data__isnull=False,
+            stored_progression__rules=RULES_VERSION,
+            stored_progression__computed_on__lte=today,
+            stored_progression__valid_until__gte=today,
+        ).select_related("stored_progression")
+        for chunk in _in_batches(holding, batch):
             live = progressions_for_athletes(chunk, today=today)
             stored = stored_progressions(chunk, today=today)
             drifted = [a for a in chunk if stored[a.pk] != live[a.pk]]

@@ -235,3 +235,16 @@ def test_after_a_release_that_changes_the_rules_no_old_answer_holds(
 def test_the_rules_fingerprint_is_the_code_that_computes_an_answer() -> None:
     assert len(stored.RULES_VERSION) == 16
     assert stored._rules_version() == stored.RULES_VERSION  # the same code, the same print
+
+
+def test_an_hour_with_nothing_due_costs_a_query_per_time_zone(
+    athlete: Athlete, outsider: User, django_assert_num_queries: Any
+) -> None:
+    outsider.clinic.time_zone = athlete.clinic.time_zone  # another clinic, the same zone
+    outsider.clinic.save()
+    sam(outsider, first_name="Lee")
+    stored.refresh_due()
+
+    # The time zones, then one query finding no one due in the only one.
+    with django_assert_num_queries(2):
+        assert stored.refresh_due() == 0
