@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from athletes.models import Athlete, DeviceLink, PainScore
@@ -24,6 +23,7 @@ from itbrehab.audit.access import READ_EVENT_QUERIES
 from progressions.models import StageChange, StageReview
 from progressions.selectors import athlete_progression
 from tests.factories import AthleteFactory, TherapistFactory
+from tests.support.api import token_client
 from tests.support.sessions import varied_history
 
 TODAY = dt.date(2026, 3, 4)
@@ -36,9 +36,7 @@ def days_ago(n: int) -> dt.date:
 
 @pytest.fixture
 def client(therapist: User, now: dt.date) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(therapist)[1]}")
-    return client
+    return token_client(therapist)
 
 
 def add_history(athlete: Athlete, sessions: int, pain_scores: int = 0) -> None:
