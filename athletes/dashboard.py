@@ -1,17 +1,36 @@
 """The PT dashboard's read model: one row per athlete, ordered by urgency.
 
-A fixed number of queries whatever the number of athletes and sessions: the athletes
-with their last session's date and pain (subqueries), the progressions of all of them
-(three queries, see ``progressions.selectors``) and this week's decided reviews.
+A fixed number of queries whatever the number of athletes and sessions, and most of the
+work done once per athlete and day rather than once per view:
+
+1. One query lists the clinic's athletes as filtered, with what orders them, their stored
+   progression's ``generation`` and whether this week's review is decided.
+2. Each row's HTML is cached under a key made of everything the row shows that can change:
+   the athlete's ``generation`` (bumped in the database by every write to the athlete, their
+   sessions and their pain scores, ``progressions.stored``), the clinic's today, this week's
+   review (due date, decided or not), the therapist's name, and a fingerprint of the code
+   that renders it. One ``get_many`` fetches them all.
+3. Only the rows not in the cache are built: their last session (subqueries) and stored
+   progression (one query; the answers missing or past their day are evaluated and stored,
+   ``stored_progressions``), rendered, and cached.
+
+An old key is never read again (a later view's key differs), so nothing needs deleting;
+the entries expire after two days.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from pathlib import Path
 
-from django.db.models import Q
+from django.core.cache import cache
+from django.db.models import Exists, F, OuterRef, Q
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
 
 from athletes.models import Athlete, AthleteStatus
 from athletes.selectors import athletes_for_user, with_last_session
@@ -25,7 +44,30 @@ from progressions.rules.protocol import (
     stage_definition,
 )
 from progressions.services import review_week
-from progressions.stored import stored_progressions
+from progressions.stored import RULES_VERSION, stored_progressions
+
+ROW_TEMPLATE = "athletes/_dashboard_row.html"
+ROW_CACHE_SECONDS = 2 * 24 * 60 * 60  # a key names its day: two days outlive any time zone
+
+
+def _row_code_version() -> str:
+    """A fingerprint of what renders a row, so a release never serves an old row's HTML."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256(RULES_VERSION.encode())
+    for path in (
+        Path(__file__),
+        root / "templates" / "athletes" / "_dashboard_row.html",
+        root / "templatetags" / "rehab.py",
+    ):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+ROW_CODE_VERSION = _row_code_version()
+
+# A row as cached: its HTML, its last session's day (``toordinal()``, 0 for none) and its
+# recommendation; a plain tuple, the cheapest to unpickle 200 times a view.
+Cached = tuple[str, int, str]
 
 
 class ReviewState(IntEnum):
@@ -47,7 +89,9 @@ class Urgency(IntEnum):
 
 
 @dataclass(frozen=True)
-class DashboardRow:
+class RowContent:
+    """What one row shows; rendered once per athlete and day (``ROW_TEMPLATE``)."""
+
     athlete: Athlete
     stage: StageDefinition
     days_in_stage: int
@@ -59,23 +103,63 @@ class DashboardRow:
 
     @property
     def urgency(self) -> Urgency:
-        if self.progression.recommendation == Recommendation.BACK_OFF:
-            return Urgency.BACK_OFF
-        if self.progression.recommendation == Recommendation.ADVANCE:
-            return Urgency.ADVANCE
-        if self.review_state == ReviewState.OVERDUE:
-            return Urgency.REVIEW_OVERDUE
-        return Urgency.REST
+        return _urgency(self.progression.recommendation, self.review_state)
 
     @property
     def stage_count(self) -> int:
         return len(DEFAULT_LADDER)
 
 
+@dataclass(frozen=True, slots=True)
+class ListedAthlete:
+    """What keys, filters and orders an athlete's row (read as values, not model objects)."""
+
+    pk: int
+    first_name: str
+    last_name: str
+    stage: str
+    stage_started_on: dt.date
+    created_at: dt.datetime
+    therapist_id: int
+    therapist: tuple[str, str, str]  # first name, last name, email: what names them
+    generation: int | None  # None until the athlete's answer is first stored
+    reviewed: bool  # this week's review is decided
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    """One athlete's row: its HTML, and what the filters and the sorts read."""
+
+    athlete: ListedAthlete
+    days_in_stage: int
+    last_session_date: dt.date | None
+    recommendation: str
+    review_state: ReviewState
+    html: SafeString
+
+    @property
+    def urgency(self) -> Urgency:
+        return _urgency(self.recommendation, self.review_state)
+
+    @property
+    def stage_order(self) -> int:
+        return stage_definition(self.athlete.stage).order
+
+
+def _urgency(recommendation: str, review_state: ReviewState) -> Urgency:
+    if recommendation == Recommendation.BACK_OFF:
+        return Urgency.BACK_OFF
+    if recommendation == Recommendation.ADVANCE:
+        return Urgency.ADVANCE
+    if review_state == ReviewState.OVERDUE:
+        return Urgency.REVIEW_OVERDUE
+    return Urgency.REST
+
+
 SORTS = {
     "urgency": lambda row: (row.urgency, row.athlete.last_name, row.athlete.first_name),
     "name": lambda row: (row.athlete.last_name.lower(), row.athlete.first_name.lower()),
-    "stage": lambda row: (row.stage.order, row.athlete.last_name),
+    "stage": lambda row: (row.stage_order, row.athlete.last_name),
     "days": lambda row: (-row.days_in_stage, row.athlete.last_name),
     "last_session": lambda row: (
         row.last_session_date or dt.date.min,
@@ -94,6 +178,104 @@ def _review_state(today: dt.date, due: dt.date, reviewed: bool) -> ReviewState:
     return ReviewState.UPCOMING
 
 
+def _row_key(athlete: ListedAthlete, *, today: dt.date, due: dt.date) -> str | None:
+    """The cache key of the athlete's row today, or None before their answer is first stored.
+
+    ``created_at`` tells apart two athletes that ever had the same id (a restored backup).
+    """
+    if athlete.generation is None:
+        return None
+    parts = (
+        ROW_CODE_VERSION,
+        athlete.pk,
+        athlete.created_at.isoformat(),
+        athlete.generation,
+        today.isoformat(),
+        due.isoformat(),
+        athlete.reviewed,
+        athlete.therapist_id,
+        athlete.therapist,
+    )
+    return "dashboard-row:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _build(
+    user: User, ids: Sequence[int], *, today: dt.date, due: dt.date, reviewed: set[int]
+) -> dict[int, Cached]:
+    """Build, render and return the rows of these athletes: ``{id: cached value}``."""
+    athletes = list(
+        with_last_session(athletes_for_user(user).filter(pk__in=ids)).select_related(
+            "stored_progression"
+        )
+    )
+    progressions = stored_progressions(athletes, today=today)
+    template = get_template(ROW_TEMPLATE)
+    built = {}
+    for athlete in athletes:
+        progression = progressions[athlete.pk]
+        pains = [
+            p
+            for p in (
+                athlete.last_pain_during,
+                athlete.last_pain_after,
+                athlete.last_pain_next_morning,
+            )
+            if p is not None
+        ]
+        content = RowContent(
+            athlete=athlete,
+            stage=stage_definition(athlete.stage),
+            days_in_stage=(today - athlete.stage_started_on).days,
+            last_session_date=athlete.last_session_date,
+            last_pain=max(pains) if pains else None,
+            progression=progression,
+            review_due=due,
+            review_state=_review_state(today, due, athlete.pk in reviewed),
+        )
+        built[athlete.pk] = (
+            str.__str__(template.render({"row": content})),  # a plain str pickles smaller
+            athlete.last_session_date.toordinal() if athlete.last_session_date else 0,
+            str(progression.recommendation),
+        )
+    return built
+
+
+def _listed(
+    user: User, *, status: str, stage: str, text: str, week_start: dt.date
+) -> list[ListedAthlete]:
+    """The athletes as filtered, in one query."""
+    decided = StageReview.objects.filter(athlete=OuterRef("pk"), week_start=week_start).exclude(
+        decision=""
+    )
+    athletes = athletes_for_user(user).filter(status=status)
+    if stage:
+        athletes = athletes.filter(stage=stage)
+    for word in text.split():
+        athletes = athletes.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    rows = athletes.annotate(
+        generation=F("stored_progression__generation"), reviewed=Exists(decided)
+    ).values_list(
+        "pk",
+        "first_name",
+        "last_name",
+        "stage",
+        "stage_started_on",
+        "created_at",
+        "therapist_id",
+        "therapist__first_name",
+        "therapist__last_name",
+        "therapist__email",
+        "generation",
+        "reviewed",
+    )
+    return [
+        ListedAthlete(
+            *row[:7], therapist=(row[7], row[8], row[9]), generation=row[10], reviewed=row[11]
+        )
+        for row in rows
+    ]
+
+
 def dashboard_rows(
     user: User,
     *,
@@ -104,45 +286,34 @@ def dashboard_rows(
     sort: str = "urgency",
 ) -> list[DashboardRow]:
     """Return the clinic's athletes as dashboard rows, filtered and sorted (default: urgency)."""
-    clinic = user.clinic
-    today = clinic.today()
-    athletes = athletes_for_user(user).filter(status=status).select_related("stored_progression")
-    if stage:
-        athletes = athletes.filter(stage=stage)
-    for word in text.split():
-        athletes = athletes.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-    athletes = list(with_last_session(athletes))
-    progressions = stored_progressions(athletes, today=today)
-    week_start, due = review_week(today, clinic.review_weekday)
-    reviewed = set(
-        StageReview.objects.filter(athlete__clinic=clinic, week_start=week_start)
-        .exclude(decision="")
-        .values_list("athlete_id", flat=True)
-    )
+    today = user.clinic.today()
+    week_start, due = review_week(today, user.clinic.review_weekday)
+    athletes = _listed(user, status=status, stage=stage, text=text, week_start=week_start)
+    keys = {a.pk: _row_key(a, today=today, due=due) for a in athletes}
+    cached = cache.get_many([key for key in keys.values() if key])
+    values = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    if missing := [a.pk for a in athletes if a.pk not in values]:
+        reviewed = {a.pk for a in athletes if a.reviewed}
+        built = _build(user, missing, today=today, due=due, reviewed=reviewed)
+        cache.set_many(
+            {keys[pk]: value for pk, value in built.items() if keys[pk]}, ROW_CACHE_SECONDS
+        )
+        values |= built
     rows = []
     for athlete in athletes:
-        progression = progressions[athlete.pk]
-        if recommendation and progression.recommendation != recommendation:
+        html, last_session_day, recommended = values[athlete.pk]
+        if recommendation and recommended != recommendation:
             continue
-        pains = [
-            p
-            for p in (
-                athlete.last_pain_during,
-                athlete.last_pain_after,
-                athlete.last_pain_next_morning,
-            )
-            if p is not None
-        ]
         rows.append(
             DashboardRow(
                 athlete=athlete,
-                stage=stage_definition(athlete.stage),
                 days_in_stage=(today - athlete.stage_started_on).days,
-                last_session_date=athlete.last_session_date,
-                last_pain=max(pains) if pains else None,
-                progression=progression,
-                review_due=due,
-                review_state=_review_state(today, due, athlete.pk in reviewed),
+                last_session_date=dt.date.fromordinal(last_session_day)
+                if last_session_day
+                else None,
+                recommendation=recommended,
+                review_state=_review_state(today, due, athlete.reviewed),
+                html=mark_safe(html),  # rendered from ROW_TEMPLATE, escaped there
             )
         )
     return sorted(rows, key=SORTS.get(sort, SORTS["urgency"]))
