@@ -1,20 +1,30 @@
 """The PT athlete page's read model: everything the page shows about one athlete.
 
 A fixed number of queries whatever the number of sessions, stage changes and links:
-``QUERIES`` = 6, namely the progression (recent sessions with the running session
-before them, pain check-ins: two, see ``progressions.selectors``), the sessions of the last
-``CHART_WEEKS`` weeks, this week's review, the stage history (with who changed it) and
-the phone links (with who created them). The athlete comes loaded with its clinic and
-therapist (``athlete_for_user``); the page's query-budget test enforces the number.
+``QUERIES`` = 5, namely the stored progression (``progressions.stored``: one query where
+the stored answer holds), the sessions of the last ``CHART_WEEKS`` weeks, this week's
+review, the stage history (with who changed it) and the phone links (with who created
+them). The athlete comes loaded with its clinic and therapist (``athlete_for_user``); the
+page's query-budget test enforces the number.
+
+The sessions table and the charts change only when the athlete's inputs change or the day
+turns: they are cached under the stored answer's generation and the day, and a view that
+finds them skips the sessions query (``QUERIES`` - 1).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Any
 
+from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from athletes.models import Athlete, DeviceLink, SessionLog
 from progressions.models import StageChange, StageReview
@@ -26,11 +36,29 @@ from progressions.rules.protocol import (
     StageDefinition,
     stage_definition,
 )
-from progressions.selectors import athlete_progression
 from progressions.services import review_week
+from progressions.stored import RULES_VERSION, stored_progression
 
-QUERIES = 6  # the queries of ``athlete_page``, listed in the module docstring
+QUERIES = 5  # the queries of ``athlete_page``, listed in the module docstring
 CHART_WEEKS = 12  # the athlete page charts and lists the last 12 weeks
+SESSIONS_TEMPLATE = "athletes/_athlete_sessions.html"
+SESSIONS_CACHE_SECONDS = 2 * 24 * 60 * 60  # a key names its day: two days outlive any zone
+
+
+def _code_version() -> str:
+    """A fingerprint of what draws the sessions table and charts (a release changes it)."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256(RULES_VERSION.encode())
+    for path in (
+        Path(__file__),
+        root / "templates" / "athletes" / "_athlete_sessions.html",
+        root / "templatetags" / "rehab.py",
+    ):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+SESSIONS_CODE_VERSION = _code_version()
 
 
 @dataclass(frozen=True)
@@ -44,9 +72,7 @@ class AthletePage:
     ladder: tuple[StageDefinition, ...]
     current_order: int
     days_in_stage: int
-    sessions: list[SessionLog]  # the last CHART_WEEKS weeks, newest first
-    evidence: set[int]  # ids of the sessions the gate counts toward the next stage
-    flagged: set[int]  # ids of the sessions behind a red flag
+    sessions_html: SafeString  # the sessions table (``SESSIONS_TEMPLATE``)
     chart_data: dict[str, Any]
     history: list[StageChange]  # newest first
     review: StageReview | None  # this week's, if opened
@@ -63,15 +89,22 @@ class AthletePage:
         return next((link for link in self.links if link.pk == link_id), None)
 
 
-def athlete_page(athlete: Athlete) -> AthletePage:
-    """Return the athlete page of ``athlete`` on the clinic's today, in ``QUERIES`` queries."""
+def athlete_page(athlete: Athlete, *, cached: bool = True) -> AthletePage:
+    """Return the athlete page of ``athlete`` on the clinic's today, in ``QUERIES`` queries
+    (one fewer when the sessions table and charts come from the cache).
+
+    ``cached=False`` builds them from the database without reading or writing the cache:
+    for a form shown again with its errors, whose ``athlete`` may hold the values typed.
+    """
     today = athlete.clinic.today()
-    progression = athlete_progression(athlete, today=today)
-    sessions = list(
-        SessionLog.objects.filter(
-            athlete=athlete, date__gte=today - dt.timedelta(weeks=CHART_WEEKS)
-        ).order_by("-date", "-id")
-    )
+    progression = stored_progression(athlete, today=today)
+    key = _sessions_key(athlete, today) if cached else None
+    found = cache.get(key) if key else None
+    if found is None:
+        found = _sessions_part(athlete, progression, today)
+        if key:
+            cache.set(key, found, SESSIONS_CACHE_SECONDS)
+    sessions_html, charts = found
     week_start, due = review_week(today, athlete.clinic.review_weekday)
     return AthletePage(
         athlete=athlete,
@@ -81,13 +114,8 @@ def athlete_page(athlete: Athlete) -> AthletePage:
         ladder=DEFAULT_LADDER,
         current_order=stage_definition(athlete.stage).order,
         days_in_stage=(today - athlete.stage_started_on).days,
-        sessions=sessions,
-        # Only the gate's deciding sessions are marked as counting toward the next stage.
-        evidence={
-            sid for c in progression.criteria if c.code == CriterionCode.GATE for sid in c.evidence
-        },
-        flagged={sid for flag in progression.red_flags for sid in flag.session_ids},
-        chart_data=chart_data(sessions, athlete, today),
+        sessions_html=mark_safe(sessions_html),  # rendered from SESSIONS_TEMPLATE, escaped there
+        chart_data=charts,
         history=list(
             athlete.stage_changes.select_related("changed_by").order_by("-effective_date", "-id")
         ),
@@ -96,6 +124,49 @@ def athlete_page(athlete: Athlete) -> AthletePage:
         list_weeks=CHART_WEEKS,
         links=list(athlete.device_links.select_related("created_by")),
     )
+
+
+def _sessions_key(athlete: Athlete, today: dt.date) -> str | None:
+    """The cache key of the athlete's sessions table and charts today, or None before
+    their answer is first stored.
+
+    They change only with the athlete's inputs (the stored generation, bumped by the
+    database on every write to the athlete, their sessions and pain scores) and the day.
+    """
+    try:
+        generation = athlete.stored_progression.generation
+    except ObjectDoesNotExist:
+        return None
+    parts = (SESSIONS_CODE_VERSION, athlete.pk, athlete.created_at.isoformat(), generation, today)
+    return "athlete-sessions:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _sessions_part(
+    athlete: Athlete, progression: Progression, today: dt.date
+) -> tuple[str, dict[str, Any]]:
+    """Read the last ``CHART_WEEKS`` weeks of sessions; return their table and the charts."""
+    sessions = list(
+        SessionLog.objects.filter(
+            athlete=athlete, date__gte=today - dt.timedelta(weeks=CHART_WEEKS)
+        ).order_by("-date", "-id")
+    )
+    html = render_to_string(
+        SESSIONS_TEMPLATE,
+        {
+            "athlete": athlete,
+            "sessions": sessions,  # newest first
+            # Only the gate's deciding sessions are marked as counting toward the next stage.
+            "evidence": {
+                sid
+                for c in progression.criteria
+                if c.code == CriterionCode.GATE
+                for sid in c.evidence
+            },
+            "flagged": {sid for flag in progression.red_flags for sid in flag.session_ids},
+            "list_weeks": CHART_WEEKS,
+        },
+    )
+    return str.__str__(html), chart_data(sessions, athlete, today)
 
 
 def chart_data(sessions: list[SessionLog], athlete: Athlete, today: dt.date) -> dict[str, Any]:

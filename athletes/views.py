@@ -87,8 +87,12 @@ def _athlete_page(
     settings_form: SettingsForm | None = None,
     shown_link: dict | None = None,
 ) -> HttpResponse:
-    """Render the athlete page, with the forms as submitted and a new link shown once."""
-    page = athlete_page(athlete)
+    """Render the athlete page, with the forms as submitted and a new link shown once.
+
+    A form shown again with its errors may have put what was typed on ``athlete``: then the
+    cached parts of the page are neither read nor written (``athlete_page``).
+    """
+    page = athlete_page(athlete, cached=request.method == "GET")
     new_link = page.link(shown_link["link"]) if shown_link else None
     new_link_url = link_url(request, shown_link["token"]) if shown_link and new_link else None
     return render(

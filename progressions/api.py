@@ -29,7 +29,7 @@ from progressions.rules.protocol import (
     Terrain,
     WarningCode,
 )
-from progressions.selectors import athlete_progression
+from progressions.stored import stored_progression
 
 # --- Progression (response shapes for the schema) ---------------------------------------
 
@@ -129,7 +129,8 @@ class ProgressionView(AthleteScopedMixin, APIView):
     """The engine's recommendation for the athlete today (clinic time). Read-only."""
 
     def get(self, request: Request, athlete_pk: str) -> Response:
-        return Response(athlete_progression(self.get_athlete()).as_dict())
+        athlete = self.get_athlete()
+        return Response(stored_progression(athlete, today=athlete.clinic.today()).as_dict())
 
 
 # --- Stage changes --------------------------------------------------------------------

@@ -206,6 +206,12 @@ def stored_progressions(athletes: Iterable[Athlete], *, today: dt.date) -> dict[
     return answers | store(due, today=today)
 
 
+def stored_progression(athlete: Athlete, *, today: dt.date) -> Progression:
+    """Return one athlete's answer on ``today``: the stored row (one query) where it holds,
+    else evaluated and stored (``stored_progressions``)."""
+    return stored_progressions([athlete], today=today)[athlete.pk]
+
+
 def progression_refresh(athlete: Athlete) -> Progression:
     """Store the athlete's answer after a write to one of its inputs (inside the write's
     transaction, after its last statement: the trigger removed the old row).

@@ -45,7 +45,7 @@ from progressions.rules.protocol import (
     Terrain,
     stage_definition,
 )
-from progressions.selectors import athlete_progression
+from progressions.stored import stored_progression
 
 # A step rate to run to: walking has its own rhythm, and a rest day has none.
 METRONOME_FOR = frozenset({Activity.WALK_RUN, Activity.RUN})
@@ -64,7 +64,7 @@ def home(request: PhoneRequest) -> HttpResponse:
     """
     athlete = request.phone_athlete
     today = athlete.clinic.today()
-    progression = athlete_progression(athlete, today=today)
+    progression = stored_progression(athlete, today=today)
     suggestion = progression.suggested_next_session
     morning = morning_question(athlete, today)
     recent = list(SessionLog.objects.filter(athlete=athlete).order_by("-date", "-id")[:3])
@@ -144,7 +144,7 @@ def log_session(request: PhoneRequest) -> HttpResponse:
         if wants_json(request):
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     else:
-        progression = athlete_progression(athlete, today=today)
+        progression = stored_progression(athlete, today=today)
         form = PhoneSessionForm(initial=_initial_from(progression.suggested_next_session, today))
     return render(
         request,

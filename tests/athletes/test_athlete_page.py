@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from athletes import athlete_page, services
@@ -326,11 +327,15 @@ def test_the_phone_link_section_offers_a_link_and_lists_earlier_ones(
 # --- Query budget ----------------------------------------------------------------------
 
 # session, user, the user's clinic (page header), the athlete (with therapist and
-# clinic), then the read model's athlete_page.QUERIES: the progression (recent sessions with
-# the running session before them; pain check-ins), the sessions of the last 12 weeks,
-# this week's review, the stage history (with who) and the phone links (with who); last,
-# the audit's read event.
+# clinic), then the read model's athlete_page.QUERIES: the stored progression, the sessions
+# of the last 12 weeks, this week's review, the stage history (with who) and the phone
+# links (with who); last, the audit's read event.
 ATHLETE_PAGE_QUERIES = 4 + athlete_page.QUERIES + READ_EVENT_QUERIES
+# The sessions table and charts from the cache: no sessions query.
+ATHLETE_PAGE_CACHED = ATHLETE_PAGE_QUERIES - 1
+# The first view after sessions written outside the services (bulk_create here) evaluates
+# and stores the athlete's answer: the inputs (one query) and the UPDATE.
+EVALUATING = 2
 
 
 def _bulk_sessions(athlete: Athlete, total: int, *, days: int) -> None:
@@ -354,12 +359,28 @@ def _bulk_sessions(athlete: Athlete, total: int, *, days: int) -> None:
     )
 
 
+def _table(html: str) -> str:
+    return html[html.index('<section aria-labelledby="sessions-h"') : html.index("</table>")]
+
+
 def _count_page_queries(
     client: Client, athlete: Athlete, django_assert_max_num_queries: Any
 ) -> tuple[int, str]:
+    """Return the queries and HTML of a view that reads the sessions, checking the views
+    around it: the first after the bulk write also stores the answer; the next reads the
+    sessions table from the cache, the same table."""
+    page = f"/athletes/{athlete.pk}/"
+    with django_assert_max_num_queries(ATHLETE_PAGE_QUERIES + EVALUATING) as first:
+        assert client.get(page).status_code == 200
+    cache.clear()
     with django_assert_max_num_queries(ATHLETE_PAGE_QUERIES) as captured:
-        response = client.get(f"/athletes/{athlete.pk}/")
+        response = client.get(page)
     assert response.status_code == 200
+    with django_assert_max_num_queries(ATHLETE_PAGE_CACHED) as cached:
+        again = client.get(page)
+    assert len(first) == len(captured) + EVALUATING
+    assert len(cached) == len(captured) - 1
+    assert _table(again.content.decode()) == _table(response.content.decode())
     return len(captured), response.content.decode()
 
 
@@ -389,12 +410,20 @@ def test_the_read_model_makes_the_queries_its_docstring_states(
     _bulk_sessions(athlete, 30, days=30)
     athlete = Athlete.objects.select_related("clinic", "therapist").get(pk=athlete.pk)
 
+    athlete_page.athlete_page(athlete)  # stores the answer the bulk write emptied
+    cache.clear()
+    athlete = Athlete.objects.select_related("clinic", "therapist").get(pk=athlete.pk)
+
     with django_assert_num_queries(athlete_page.QUERIES):
         page = athlete_page.athlete_page(athlete)
         # Everything is loaded: the template's reads make no further query.
-        assert [len(page.sessions), len(page.history), len(page.links)] == [30, 1, 1]
+        assert page.sessions_html.count('<tr id="session-') == 30
+        assert [len(page.history), len(page.links)] == [1, 1]
         assert page.history[0].changed_by == therapist
         assert page.links[0].created_by == therapist
+    athlete = Athlete.objects.select_related("clinic", "therapist").get(pk=athlete.pk)
+    with django_assert_num_queries(athlete_page.QUERIES - 1):  # the table from the cache
+        assert athlete_page.athlete_page(athlete).sessions_html == page.sessions_html
 
 
 def test_the_minutes_chart_starts_with_the_week_of_the_first_session(athlete: Athlete) -> None:
