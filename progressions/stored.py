@@ -141,10 +141,16 @@ def _save(
             "data": {pk: answers[pk].as_dict() for pk in have},
             "rules": dict.fromkeys(have, RULES_VERSION),
         }
-        StoredProgression.objects.filter(athlete_id__in=list(have)).update(
-            computed_at=Now(),
-            **{name: _case(values, have, name) for name, values in columns.items()},
-        )
+        if len(have) == 1:  # a write's own athlete: the same UPDATE without the CASEs
+            ((pk, generation),) = have.items()
+            StoredProgression.objects.filter(athlete_id=pk, generation=generation).update(
+                computed_at=Now(), **{name: values[pk] for name, values in columns.items()}
+            )
+        else:
+            StoredProgression.objects.filter(athlete_id__in=list(have)).update(
+                computed_at=Now(),
+                **{name: _case(values, have, name) for name, values in columns.items()},
+            )
     missing = [pk for pk, g in seen.items() if g is None]
     if missing:
         StoredProgression.objects.bulk_create(
