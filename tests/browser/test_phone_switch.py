@@ -66,7 +66,10 @@ def cached_athletes(page: Page) -> dict[str, str]:
                 for (const request of await cache.keys()) {
                     const path = new URL(request.url).pathname;
                     if (!path.startsWith('/m/')) continue;
-                    const html = await (await cache.match(request)).text();
+                    // The worker may be swapping this entry while we read: skip it.
+                    const hit = await cache.match(request);
+                    if (!hit) continue;
+                    const html = await hit.text();
                     found[path] = (html.match(/data-athlete="(\\d+)"/) || [])[1];
                 }
             }
