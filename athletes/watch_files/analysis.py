@@ -133,7 +133,7 @@ def analyse(
     Raises ``WatchFileError`` when the session is dated after ``today`` in ``time_zone``
     or the samples show no movement at all.
     """
-    notes = list(recording.notes)
+    notes: list[str] = []
     samples = recording.samples
     if len(samples) < 2:
         raise WatchFileError(errors.NO_ACTIVITY.format(why=errors.NO_ACTIVITY_NO_SAMPLES))

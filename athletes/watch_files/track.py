@@ -189,4 +189,3 @@ class Recording:
     descent_m: float | None = None
     laps: list[Lap] = field(default_factory=list)
     timer_pauses: list[tuple[float, float]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)

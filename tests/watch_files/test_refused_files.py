@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import fitdecode
+import fitdecode.utils
 import pytest
 
 from athletes.watch_files import errors
@@ -124,3 +126,24 @@ def test_a_tcx_with_a_garbage_number_is_refused_as_damaged() -> None:
     data = data.replace(b"<DistanceMeters>x", b"<DistanceMeters>three</DistanceMeters>", 1)
 
     assert refusal(data) == errors.BAD_VALUE.format(format="TCX")
+
+
+def test_a_fit_course_is_not_a_recorded_activity() -> None:
+    # A real activity whose file_id says "course" (6), its CRC made right again.
+    data = bytearray((FOLDERS[0] / "fr110-hilly-run.fit").read_bytes())
+    with fitdecode.FitReader(bytes(data), keep_raw_chunks=True) as fit:
+        file_id = next(
+            frame
+            for frame in fit
+            if isinstance(frame, fitdecode.FitDataMessage) and frame.name == "file_id"
+        )
+    offset = file_id.chunk.offset + 1  # after the record header
+    for field in file_id.def_mesg.field_defs:
+        if field.def_num == 0:  # file_id.type, one byte
+            break
+        offset += field.size
+    data[offset] = 6
+    crc = fitdecode.utils.compute_crc(bytes(data[:-2]))
+    data[-2:] = crc.to_bytes(2, "little")
+
+    assert refusal(bytes(data)) == errors.FIT_NOT_ACTIVITY.format(kind="course")
