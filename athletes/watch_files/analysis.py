@@ -23,30 +23,39 @@ Cadence
 Walk, run or walk–run
 - A moving interval is **running** when its cadence is at least ``RUNNING_CADENCE``
   (140 steps/min) or, without cadence, its speed is at least ``RUNNING_SPEED`` (2.1 m/s,
-  about 8 min/km). ``run_share`` is the running part of the moving time that could be
-  classified: ≥ 0.85 → run, ≤ 0.15 → walk, between → walk–run. Without speed or
-  cadence the sport decides (running → run, walking or hiking → walk); cycling,
-  swimming and other sports that are not on foot → cross-training, strength training →
-  strength, neither with terrain nor surface.
-- Walk–run intervals (walk–run only): the running/walking flag over moving time is cut
-  into bouts; a bout shorter than ``MIN_BOUT_S`` (15 s) joins the bout before it. A walk
+  about 8 min/km). A sample without cadence uses the one recorded up to
+  ``CADENCE_HOLD_S`` (5 s) before it (Strava writes cadence every other second).
+- The flag is smoothed: each interval takes the majority (by time) of the flags within
+  ``MIN_BOUT_S`` (15 s) of moving time centred on it, so a few seconds of the other gait
+  do not count. ``run_share`` is the running part of the moving time that could be
+  classified, after smoothing: ≥ 0.85 → run, ≤ 0.15 → walk, between → walk–run.
+  Without speed or cadence the sport decides (running → run, walking or hiking →
+  walk); cycling, swimming and other sports that are not on foot → cross-training,
+  strength training → strength, whatever the samples, with no terrain, surface or
+  cadence.
+- Walk–run intervals (walk–run only): the smoothed flag over moving time is cut into
+  bouts; a bout still shorter than ``MIN_BOUT_S`` joins the bout before it. A walk
   before the first run and after the last one are warm-up and cool-down. With at least
-  3 run bouts whose lengths and the walks between them are each regular (coefficient of
-  variation ≤ ``MAX_BOUT_CV``, 0.25), run and walk seconds are the medians rounded to
-  5 s and repeats the number of run bouts, reduced if needed so that (run + walk) ×
-  repeats fits in the duration (SPEC §2). Otherwise they stay empty, with a note.
+  ``MIN_RUN_BOUTS`` (3) run bouts whose lengths and the walks between them are each
+  regular (coefficient of variation, population SD / mean, ≤ ``MAX_BOUT_CV``, 0.25),
+  run and walk seconds are the medians rounded to 5 s and repeats the number of run
+  bouts, reduced if needed so that (run + walk) × repeats fits in the duration
+  (SPEC §2). Otherwise they stay empty, with a note.
 
 Surface and terrain (SPEC §9)
 - No positions at all, or a sport or sub-sport naming a treadmill → ``treadmill``; FIT
   sub-sport (or a GPX/TCX type) naming a trail → ``trail``, a track → ``track``; else
   empty, for the user to choose.
 - Climb and descent are the device's totals where the file has them (FIT session),
-  else from the elevation samples: a running median over ``ELEVATION_MEDIAN_S`` (±30 s)
-  removes spikes, then a hysteresis of ``ELEVATION_HYSTERESIS_M`` (5 m) counts only
-  rises and falls larger than the noise that is left. Mean grade = (last − first
-  smoothed elevation) / distance. ``uphill`` at ≥ +2 %, ``downhill`` at ≤ −2 %,
-  ``rolling`` when climb and descent each reach 10 m per km, else ``flat``. An uphill
-  session's mean grade is its ``incline_percent`` (when 0–15).
+  else from the elevation samples: a running median over ``ELEVATION_MEDIAN_S`` (±45 s,
+  by time, so sparse "smart" recording is handled alike) removes spikes, then a
+  hysteresis of ``ELEVATION_HYSTERESIS_M`` (5 m) counts only rises and falls larger
+  than the noise that is left. Chosen on the fixtures: it keeps a phone's noisy
+  altitude on a flat loop below 10 m/km (Strava: 25/55 m over 3.75 km, where the raw
+  samples sum to 592/615 m) and still finds 15–17 m/km on the rolling TCX/GPX runs.
+  Mean grade = (last − first smoothed elevation) / distance. ``uphill`` at ≥ +2 %,
+  ``downhill`` at ≤ −2 %, ``rolling`` when climb and descent each reach 10 m per km,
+  else ``flat``. An uphill session's mean grade is its ``incline_percent`` (when 0–15).
 - A treadmill: terrain and incline empty with a note — its incline is not in the file,
   and a guessed "uphill" or "flat" would misstate an injured knee's load.
 """
