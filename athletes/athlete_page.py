@@ -15,9 +15,7 @@ finds them skips the sessions query (``QUERIES`` - 1).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, fields
-from pathlib import Path
 from typing import Any
 
 from django.core.cache import cache
@@ -26,6 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from athletes import fragments
 from athletes.models import Athlete, DeviceLink, SessionLog
 from progressions.models import StageChange, StageReview
 from progressions.rules import Progression
@@ -37,28 +36,12 @@ from progressions.rules.protocol import (
     stage_definition,
 )
 from progressions.services import review_week
-from progressions.stored import RULES_VERSION, stored_progression
+from progressions.stored import stored_progression
 
 QUERIES = 5  # the queries of ``athlete_page``, listed in the module docstring
 CHART_WEEKS = 12  # the athlete page charts and lists the last 12 weeks
 SESSIONS_TEMPLATE = "athletes/_athlete_sessions.html"
-SESSIONS_CACHE_SECONDS = 2 * 24 * 60 * 60  # a key names its day: two days outlive any zone
-
-
-def _code_version() -> str:
-    """A fingerprint of what draws the sessions table and charts (a release changes it)."""
-    root = Path(__file__).resolve().parent
-    digest = hashlib.sha256(RULES_VERSION.encode())
-    for path in (
-        Path(__file__),
-        root / "templates" / "athletes" / "_athlete_sessions.html",
-        root / "templatetags" / "rehab.py",
-    ):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-SESSIONS_CODE_VERSION = _code_version()
+SESSIONS_CODE_VERSION = fragments.code_version(__file__, SESSIONS_TEMPLATE)
 
 
 @dataclass(frozen=True)
@@ -103,7 +86,7 @@ def athlete_page(athlete: Athlete, *, cached: bool = True) -> AthletePage:
     if found is None:
         found = _sessions_part(athlete, progression, today)
         if key:
-            cache.set(key, found, SESSIONS_CACHE_SECONDS)
+            cache.set(key, found, fragments.SECONDS)
     sessions_html, charts = found
     week_start, due = review_week(today, athlete.clinic.review_weekday)
     return AthletePage(
@@ -138,7 +121,7 @@ def _sessions_key(athlete: Athlete, today: dt.date) -> str | None:
     except ObjectDoesNotExist:
         return None
     parts = (SESSIONS_CODE_VERSION, athlete.pk, athlete.created_at.isoformat(), generation, today)
-    return "athlete-sessions:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return fragments.key("athlete-sessions", *parts)
 
 
 def _sessions_part(

@@ -21,17 +21,16 @@ the entries expire after two days.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
-from pathlib import Path
 
 from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
+from athletes import fragments
 from athletes.models import Athlete, AthleteStatus
 from athletes.selectors import athletes_for_user, with_last_session
 from itbrehab.accounts.models import User
@@ -44,26 +43,10 @@ from progressions.rules.protocol import (
     stage_definition,
 )
 from progressions.services import review_week
-from progressions.stored import RULES_VERSION, stored_progressions
+from progressions.stored import stored_progressions
 
 ROW_TEMPLATE = "athletes/_dashboard_row.html"
-ROW_CACHE_SECONDS = 2 * 24 * 60 * 60  # a key names its day: two days outlive any time zone
-
-
-def _row_code_version() -> str:
-    """A fingerprint of what renders a row, so a release never serves an old row's HTML."""
-    root = Path(__file__).resolve().parent
-    digest = hashlib.sha256(RULES_VERSION.encode())
-    for path in (
-        Path(__file__),
-        root / "templates" / "athletes" / "_dashboard_row.html",
-        root / "templatetags" / "rehab.py",
-    ):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-ROW_CODE_VERSION = _row_code_version()
+ROW_CODE_VERSION = fragments.code_version(__file__, ROW_TEMPLATE)
 
 # A row as cached: its HTML, its last session's day (``toordinal()``, 0 for none) and its
 # recommendation; a plain tuple, the cheapest to unpickle 200 times a view.
@@ -196,7 +179,7 @@ def _row_key(athlete: ListedAthlete, *, today: dt.date, due: dt.date) -> str | N
         athlete.therapist_id,
         athlete.therapist,
     )
-    return "dashboard-row:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return fragments.key("dashboard-row", *parts)
 
 
 def _build(
@@ -296,7 +279,7 @@ def dashboard_rows(
         reviewed = {a.pk for a in athletes if a.reviewed}
         built = _build(user, missing, today=today, due=due, reviewed=reviewed)
         cache.set_many(
-            {keys[pk]: value for pk, value in built.items() if keys[pk]}, ROW_CACHE_SECONDS
+            {keys[pk]: value for pk, value in built.items() if keys[pk]}, fragments.SECONDS
         )
         values |= built
     rows = []
