@@ -312,9 +312,10 @@ def athlete_update(*, athlete: Athlete, **fields: Any) -> Athlete:
 def session_log_create_once(
     *, athlete: Athlete, client_id: uuid.UUID | None, **fields: Any
 ) -> tuple[SessionLog, bool]:
-    """Store a session unless one with this ``client_id`` is already stored.
+    """Store a session unless one with this ``client_id``, or read from the same watch
+    file (``file_sha256`` among ``fields``), is already stored.
 
-    Returns ``(session, created)``: a replayed ``client_id`` returns the stored session,
+    Returns ``(session, created)``: a replayed ``client_id`` or file returns the stored session,
     also when two identical requests race (the unique constraint decides, not a check).
     One transaction (no savepoint when called outside one): the race's IntegrityError
     ends it, and the stored session is read after, outside it.
@@ -328,10 +329,14 @@ def session_log_create_once(
         # Another request with this client_id committed after the check: the INSERT met
         # the unique constraint, or validation refused this body meanwhile. Either way
         # the stored session answers, as it would have had the check already seen it.
-        if client_id is None:
-            raise
-        # A deleted session keeps its client_id: a late retry of it is a replay too.
-        existing = SessionLog.all_objects.filter(athlete=athlete, client_id=client_id).first()
+        existing = None
+        if client_id is not None:
+            # A deleted session keeps its client_id: a late retry of it is a replay too.
+            existing = SessionLog.all_objects.filter(athlete=athlete, client_id=client_id).first()
+        if existing is None and fields.get("file_sha256"):
+            existing = SessionLog.objects.filter(
+                athlete=athlete, file_sha256=fields["file_sha256"]
+            ).first()
         if existing is None:
             raise
         return existing, False

@@ -142,8 +142,9 @@ class SessionsAround:
     """What storing a new session needs to know, read in one query.
 
     ``replay``: the session already stored with the new one's ``client_id`` (deleted or
-    not); ``before``: the running-type session the new one follows (its "previous");
-    ``after``: the running-type session that will follow it (whose "previous" it becomes).
+    not) or read from the same watch file (live); ``before``: the running-type session the
+    new one follows (its "previous"); ``after``: the running-type session that will follow
+    it (whose "previous" it becomes).
     """
 
     replay: SessionLog | None = None
@@ -165,7 +166,8 @@ def _date_or_none(value: Any) -> dt.date | None:
 def sessions_around_new(session: SessionLog, *, replay_of: uuid.UUID | None) -> SessionsAround:
     """Return the sessions around the unsaved ``session``, in one query (none if nothing to ask).
 
-    With ``replay_of``, the athlete's session stored under that ``client_id``. For a
+    With ``replay_of``, the athlete's session stored under that ``client_id``; with a
+    ``file_sha256`` on ``session``, the athlete's live session read from that file. For a
     running-type session, the running-type sessions just before and just after its date:
     a new row is recorded after every stored one, so one dated the same day comes before
     it. Each is a scalar subquery on the live sessions' (athlete, date, id) index, so the
@@ -177,6 +179,14 @@ def sessions_around_new(session: SessionLog, *, replay_of: uuid.UUID | None) -> 
         wanted.append(
             SessionLog.all_objects.filter(
                 athlete_id=session.athlete_id, client_id=replay_of
+            ).order_by()
+        )
+    if session.file_sha256:
+        # The same watch file again: the live session read from it (once deleted, a new
+        # import of the file is a new session).
+        wanted.append(
+            SessionLog.objects.filter(
+                athlete_id=session.athlete_id, file_sha256=session.file_sha256
             ).order_by()
         )
     day = _date_or_none(session.date)
@@ -193,7 +203,9 @@ def sessions_around_new(session: SessionLog, *, replay_of: uuid.UUID | None) -> 
         condition |= Q(pk=_first_pk(queryset))
     replay = before = after = None
     for row in SessionLog.all_objects.filter(condition).order_by():
-        if replay_of is not None and str(row.client_id) == str(replay_of):
+        if (replay_of is not None and str(row.client_id) == str(replay_of)) or (
+            session.file_sha256 and row.file_sha256 == session.file_sha256 and not row.deleted_at
+        ):
             replay = row
         elif day is not None and row.date <= day:
             before = row

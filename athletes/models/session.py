@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import GreaterThanOrEqual
 
-from athletes.models.common import DATE_IN_FUTURE, NO_NUL
+from athletes.models.common import DATE_IN_FUTURE, NO_NUL, SHA256_HEX
 from itbrehab.db import choices_check, range_check, range_validators
 from progressions.rules import protocol as p
 from progressions.rules.protocol import Activity, Intensity, Surface, Terrain
@@ -116,6 +116,11 @@ class SessionLog(models.Model):
     warnings = models.JSONField(default=list, blank=True, editable=False)
     # Set by phones and integrations so a retried POST stores the session once.
     client_id = models.UUIDField(null=True, blank=True, editable=False)
+    # The SHA-256 of the watch file the session was read from (SPEC §9): the same file
+    # stored again for the athlete answers with this session instead of a second one.
+    file_sha256 = models.CharField(  # noqa: DJ001 - no file is not an empty digest
+        max_length=64, null=True, blank=True, editable=False, validators=[SHA256_HEX]
+    )
     # Counts the changes to what was entered (SPEC §7, no lost update): 1 when stored,
     # +1 on every update through ``session_log_update``, which writes only if the row is
     # still at the version the change was based on. The recomputed one-variable check
@@ -148,6 +153,12 @@ class SessionLog(models.Model):
                 fields=["athlete", "client_id"],
                 name="sessionlog_client_id_unique_per_athlete",
                 violation_error_message="A session with this client_id is already stored.",
+            ),
+            models.UniqueConstraint(
+                fields=["athlete", "file_sha256"],
+                condition=Q(file_sha256__isnull=False, deleted_at__isnull=True),
+                name="sessionlog_file_unique_per_athlete",
+                violation_error_message="A session read from this file is already stored.",
             ),
             choices_check("sessionlog", "activity", Activity.choices()),
             choices_check("sessionlog", "terrain", Terrain.choices(), nullable=True),
