@@ -219,6 +219,15 @@ STORAGES = {
     },
 }
 
+# --- Uploads (watch files, SPEC §9) ------------------------------------------------------
+# The capped handler first: no upload keeps more than the reader's 20 MB in memory or on
+# disk (athletes.watch_uploads); the rest are Django's defaults.
+FILE_UPLOAD_HANDLERS = [
+    "athletes.watch_uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # --- Email ------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
