@@ -9,10 +9,12 @@ work done once per athlete and day rather than once per view:
    the athlete's ``generation`` (bumped in the database by every write to the athlete, their
    sessions and their pain scores, ``progressions.stored``), the clinic's today, this week's
    review (due date, decided or not), the therapist's name, and a fingerprint of the code
-   that renders it. One ``get_many`` fetches them all.
-3. Only the rows not in the cache are built: their last session (subqueries) and stored
-   progression (one query; the answers missing or past their day are evaluated and stored,
-   ``stored_progressions``), rendered, and cached.
+   that renders it.
+3. The whole table is cached under its rows' keys in the order listed and the filters:
+   while no row would change, a view is the listing query and one cache read.
+4. Otherwise one ``get_many`` fetches the rows; only those not in the cache are built:
+   their last session (subqueries) and stored progression (one query; the answers missing
+   or past their day are evaluated and stored, ``stored_progressions``), rendered, cached.
 
 An old key is never read again (a later view's key differs), so nothing needs deleting;
 the entries expire after two days.
@@ -27,7 +29,7 @@ from enum import IntEnum
 
 from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Q
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from athletes import fragments
@@ -47,6 +49,8 @@ from progressions.stored import stored_progressions
 
 ROW_TEMPLATE = "athletes/_dashboard_row.html"
 ROW_CODE_VERSION = fragments.code_version(__file__, ROW_TEMPLATE)
+TABLE_TEMPLATE = "athletes/_dashboard_table.html"
+TABLE_CODE_VERSION = fragments.code_version(__file__, TABLE_TEMPLATE)
 
 # A row as cached: its HTML, its last session's day (``toordinal()``, 0 for none) and its
 # recommendation; a plain tuple, the cheapest to unpickle 200 times a view.
@@ -259,7 +263,7 @@ def _listed(
     ]
 
 
-def dashboard_rows(
+def dashboard_table(
     user: User,
     *,
     status: str = AthleteStatus.ACTIVE,
@@ -267,12 +271,44 @@ def dashboard_rows(
     recommendation: str = "",
     text: str = "",
     sort: str = "urgency",
-) -> list[DashboardRow]:
-    """Return the clinic's athletes as dashboard rows, filtered and sorted (default: urgency)."""
+) -> SafeString:
+    """Return the dashboard's table of the clinic's athletes, filtered and sorted, as HTML.
+
+    The whole table is cached under the keys of its rows (in the order listed) and the
+    filters: it is drawn again only when one of its rows would be.
+    """
+    filters = {"stage": stage, "recommendation": recommendation, "text": text, "sort": sort}
     today = user.clinic.today()
     week_start, due = review_week(today, user.clinic.review_weekday)
     athletes = _listed(user, status=status, stage=stage, text=text, week_start=week_start)
     keys = {a.pk: _row_key(a, today=today, due=due) for a in athletes}
+    table_key = (
+        fragments.key("dashboard-table", TABLE_CODE_VERSION, status, filters, list(keys.values()))
+        if None not in keys.values()
+        else None
+    )
+    html = cache.get(table_key) if table_key else None
+    if html is None:
+        rows = _rows(user, athletes, keys, today=today, due=due)
+        if recommendation:
+            rows = [row for row in rows if row.recommendation == recommendation]
+        rows.sort(key=SORTS.get(sort, SORTS["urgency"]))
+        table = render_to_string(TABLE_TEMPLATE, {"rows": rows, "filters": filters, "tab": status})
+        html = str.__str__(table)
+        if table_key:
+            cache.set(table_key, html, fragments.SECONDS)
+    return mark_safe(html)  # rendered from TABLE_TEMPLATE, escaped there
+
+
+def _rows(
+    user: User,
+    athletes: list[ListedAthlete],
+    keys: dict[int, str | None],
+    *,
+    today: dt.date,
+    due: dt.date,
+) -> list[DashboardRow]:
+    """Return the athletes' rows, in their order: from the cache, the missing ones built."""
     cached = cache.get_many([key for key in keys.values() if key])
     values = {pk: cached[key] for pk, key in keys.items() if key in cached}
     if missing := [a.pk for a in athletes if a.pk not in values]:
@@ -285,8 +321,6 @@ def dashboard_rows(
     rows = []
     for athlete in athletes:
         html, last_session_day, recommended = values[athlete.pk]
-        if recommendation and recommended != recommendation:
-            continue
         rows.append(
             DashboardRow(
                 athlete=athlete,
@@ -299,4 +333,4 @@ def dashboard_rows(
                 html=mark_safe(html),  # rendered from ROW_TEMPLATE, escaped there
             )
         )
-    return sorted(rows, key=SORTS.get(sort, SORTS["urgency"]))
+    return rows

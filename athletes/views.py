@@ -12,13 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from athletes import services
 from athletes.athlete_page import athlete_page
-from athletes.dashboard import SORTS, dashboard_rows
+from athletes.dashboard import SORTS, dashboard_table
 from athletes.forms import (
     AthleteCreateForm,
     AthleteForm,
@@ -56,24 +57,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "text": request.GET.get("q", "").replace("\x00", "").strip()[:100],
         "sort": _one_of(request, "sort", set(SORTS)) or "urgency",
     }
-    rows = dashboard_rows(request.user, status=status, **filters) if request.user.clinic_id else []
-    template = (
-        "athletes/_dashboard_table.html"
-        if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "athlete-table"
-        else "athletes/dashboard.html"
-    )
-    response = render(
-        request,
-        template,
-        {
-            "rows": rows,
-            "tab": status,
-            "filters": filters,
-            "stages": StageCode.choices(),
-            "recommendations": Recommendation.choices(),
-            "today": request.user.clinic.today() if request.user.clinic_id else None,
-        },
-    )
+    if request.user.clinic_id:
+        table = dashboard_table(request.user, status=status, **filters)
+    else:
+        table = render_to_string(
+            "athletes/_dashboard_table.html", {"rows": [], "filters": filters, "tab": status}
+        )
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "athlete-table":
+        response = HttpResponse(table)
+    else:
+        response = render(
+            request,
+            "athletes/dashboard.html",
+            {
+                "table": table,
+                "tab": status,
+                "filters": filters,
+                "stages": StageCode.choices(),
+                "recommendations": Recommendation.choices(),
+                "today": request.user.clinic.today() if request.user.clinic_id else None,
+            },
+        )
     # One URL, two bodies (page or table fragment): caches and Back must keep them apart.
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response

@@ -1,8 +1,9 @@
-"""The dashboard's rows come from the cache only while nothing they show has changed.
+"""The dashboard's rows and table come from the cache only while nothing they show changed.
 
 Each row's HTML is cached under the athlete's stored generation, the clinic's today, this
-week's review and the therapist's name (``athletes.dashboard``). Each test views the
-dashboard first, so the row is cached, then changes one thing and views it again.
+week's review and the therapist's name, and the whole table under its rows' keys and the
+filters (``athletes.dashboard``). Each test views the dashboard first, so the row and the
+table are cached, then changes one thing and views it again.
 """
 
 from __future__ import annotations
