@@ -10,9 +10,10 @@ pain check-ins of the last 14 days.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -144,19 +145,35 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
+def _from_json(field: models.Field) -> Callable[[Any], Any]:
+    """How a column's JSON value (``to_jsonb``) becomes the value the ORM would read."""
+    if isinstance(field, models.JSONField):
+        return lambda value: value
+    if isinstance(field, models.DecimalField):
+        # JSON carries 8.0 as a number: back to the column's Decimal("8.0").
+        step = Decimal(1).scaleb(-field.decimal_places)
+        return lambda value: Decimal(str(value)).quantize(step)
+    if isinstance(field, models.DateTimeField | models.UUIDField):
+        return field.to_python
+    if isinstance(field, models.DateField):
+        return dt.date.fromisoformat
+    return lambda value: value  # numbers, booleans and text arrive as Python reads them
+
+
+@functools.cache
+def _session_columns() -> tuple[list[str], list[tuple[str, Callable[[Any], Any]]]]:
+    fields = SessionLog._meta.concrete_fields
+    return [f.attname for f in fields], [(f.column, _from_json(f)) for f in fields]
+
+
 def _session_from_json(data: dict[str, Any]) -> SessionLog:
     """Return the session a row's ``to_jsonb`` wrote, each column as the ORM reads it."""
-    values: dict[str, Any] = {}
-    for field in SessionLog._meta.concrete_fields:
-        value = data.get(field.column)
-        if value is not None and not isinstance(field, models.JSONField):
-            if isinstance(field, models.DecimalField):
-                # JSON carries 8.0 as a number: back to the column's Decimal("8.0").
-                value = Decimal(str(value)).quantize(Decimal(1).scaleb(-field.decimal_places))
-            else:
-                value = field.to_python(value)
-        values[field.attname] = value
-    return SessionLog(**values)
+    names, columns = _session_columns()
+    values = [
+        None if (value := data.get(column)) is None else convert(value)
+        for column, convert in columns
+    ]
+    return SessionLog.from_db(connection.alias, names, values)
 
 
 def engine_rows(athlete_ids: Sequence[int], today: dt.date) -> dict[int, EngineRow]:
