@@ -5,8 +5,9 @@ The service layer builds these from database rows; nothing here knows about Djan
 
 from __future__ import annotations
 
+import bisect
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
@@ -168,3 +169,18 @@ def previous_running_session(
     """
     earlier = [s for s in sessions if s.is_running_type and s.order_key < current.order_key]
     return max(earlier, key=lambda session: session.order_key, default=None)
+
+
+def running_predecessors(
+    sessions: Sequence[SessionRecord],
+) -> Callable[[SessionRecord], SessionRecord | None]:
+    """Return ``previous_running_session`` over ``sessions`` for many ``current``s at once:
+    the running-type sessions sorted once, each lookup a bisection (not a scan of all)."""
+    running = sorted((s for s in sessions if s.is_running_type), key=lambda s: s.order_key)
+    keys = [s.order_key for s in running]
+
+    def previous(current: SessionRecord) -> SessionRecord | None:
+        index = bisect.bisect_left(keys, current.order_key)
+        return running[index - 1] if index else None
+
+    return previous

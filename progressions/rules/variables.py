@@ -15,7 +15,7 @@ from progressions.rules.protocol import (
     SessionVariable,
     WarningCode,
 )
-from progressions.rules.records import SessionRecord, SessionShape, previous_running_session
+from progressions.rules.records import SessionRecord, SessionShape, running_predecessors
 from progressions.rules.results import SessionWarning
 
 
@@ -118,8 +118,9 @@ def warnings_of(
     stage change): the comparison is about what the body last did.
     """
     newest_first = sorted(counted, key=lambda session: session.order_key, reverse=True)
+    previous = running_predecessors(sessions)
     return tuple(
         warning
         for session in newest_first
-        for warning in session_warnings(previous_running_session(sessions, session), session)
+        for warning in session_warnings(previous(session), session)
     )

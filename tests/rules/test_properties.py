@@ -41,7 +41,7 @@ from progressions.rules.protocol import (
     Terrain,
     stage_definition,
 )
-from progressions.rules.records import StageStart
+from progressions.rules.records import StageStart, previous_running_session, running_predecessors
 from tests.rules.builders import TODAY, day
 
 _RANK = list(StageCode).index
@@ -389,3 +389,14 @@ def test_any_progression_reads_back_equal_from_its_json(history: History) -> Non
     result = _evaluate(history)
 
     assert Progression.from_dict(json.loads(json.dumps(result.as_dict()))) == result
+
+
+@given(histories())
+def test_each_sessions_previous_run_is_found_alike_by_scan_and_by_bisection(
+    history: History,
+) -> None:
+    # The warnings look up every counted session's previous running-type session through
+    # ``running_predecessors`` (sorted once); it must agree with the plain definition.
+    previous = running_predecessors(history.sessions)
+    for session in history.sessions:
+        assert previous(session) == previous_running_session(history.sessions, session)
