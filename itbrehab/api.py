@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from athletes.api import athletes, device_links, pain_scores, sessions
+from athletes.api import athletes, device_links, pain_scores, session_files, sessions
 from itbrehab.accounts.api import TokenView
 from itbrehab.api_errors import not_found
 from itbrehab.audit.api import AuditEventListView
@@ -47,6 +47,11 @@ v1 = [
         "athletes/<int:athlete_pk>/progression/",
         progressions_api.ProgressionView.as_view(),
         name="athlete-progression",
+    ),
+    path(
+        "athletes/<int:athlete_pk>/session-files/",
+        session_files.SessionFileView.as_view(),
+        name="athlete-session-files",
     ),
     path("stages/", progressions_api.StageListView.as_view(), name="stage-list"),
     path("audit-events/", AuditEventListView.as_view(), name="audit-event-list"),

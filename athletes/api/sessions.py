@@ -1,7 +1,8 @@
 """REST API for sessions: an athlete's list and log, and one session's read, change and delete.
 
-A replayed ``client_id`` returns the stored session; a change names the version it is
-based on (``If-Match`` or ``version``), so no change is lost (``preconditions``).
+A replayed ``client_id`` returns the stored session, and so does a watch file stored again
+(``file_sha256``, SPEC §9); a change names the version it is based on (``If-Match`` or
+``version``), so no change is lost (``preconditions``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,12 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -28,14 +34,17 @@ from athletes.api.preconditions import (
     session_etag,
 )
 from athletes.models import SESSION_INPUT_FIELDS, SessionLog, SessionSource
+from athletes.models.common import SHA256_HEX
 from athletes.selectors import sessions_for_user
 from itbrehab.api_errors import FILTER_ERRORS, READ_ERRORS, WRITE_ERRORS
 from itbrehab.api_scope import AthleteRecordsViewSet
 from itbrehab.audit.access import note_read
 
 SOURCE_SET_BY_SERVER = (
-    'source is set by the server: sessions sent through the API are stored as "api".'
+    'source is set by the server: sessions sent through the API are stored as "api" '
+    '(as "file" with the file_sha256 of the watch file they were read from).'
 )
+FILE_SHA256_FIXED = "file_sha256 is the watch file the session was read from: it cannot change."
 
 
 class SessionLogSerializer(serializers.ModelSerializer):
@@ -57,6 +66,12 @@ class SessionLogSerializer(serializers.ModelSerializer):
         "the change is based on: if the session has changed since, 409 and nothing is saved. "
         "Ignored on POST (a new session is version 1).",
     )
+    file_sha256 = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="The SHA-256 of the watch file the session was read from (SPEC §9); "
+        "null for a session that was not.",
+    )
 
     class Meta:
         model = SessionLog
@@ -66,13 +81,15 @@ class SessionLogSerializer(serializers.ModelSerializer):
             *SESSION_INPUT_FIELDS,
             "source",
             "client_id",
+            "file_sha256",
             "changed_variables",
             "warnings",
             "version",
             "created_at",
             "updated_at",
         ]
-        # The server says where a session came from (SPEC §3): always "api" here.
+        # The server says where a session came from (SPEC §3): "api" here, or "file"
+        # for a session read from a watch file (given on POST with its file_sha256).
         read_only_fields = ["athlete", "source", "created_at", "updated_at"]
         # An optional choice not given is null, never "": "" is refused beside its field
         # (the database's CHECK would only report it for the whole row).
@@ -85,10 +102,19 @@ class SessionLogSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # A read-only field is usually ignored; claiming another source is refused
-        # instead, so a client that means to say "phone" learns it cannot.
+        # instead, so a client that means to say "phone" learns it cannot. A session read
+        # from a watch file is "file" whatever it says (SPEC §9).
         own = self.instance.source if self.instance is not None else SessionSource.API
-        if "source" in self.initial_data and self.initial_data["source"] != own:
+        from_file = attrs.get("file_sha256") is not None
+        if "source" in self.initial_data and self.initial_data["source"] != own and not from_file:
             raise serializers.ValidationError({"source": SOURCE_SET_BY_SERVER})
+        # Echoing file_sha256 back, as a client round-tripping a GET would, is fine.
+        if (
+            self.instance is not None
+            and "file_sha256" in self.initial_data
+            and self.initial_data["file_sha256"] != self.instance.file_sha256
+        ):
+            raise serializers.ValidationError({"file_sha256": FILE_SHA256_FIXED})
         if self.instance is None:
             attrs.pop("version", None)  # a new session starts at 1, whatever is sent
         if self.instance is not None and "client_id" in attrs:
@@ -96,6 +122,21 @@ class SessionLogSerializer(serializers.ModelSerializer):
                 raise serializers.ValidationError({"client_id": "client_id cannot change."})
             del attrs["client_id"]
         return attrs
+
+
+# The POST body keeps the name clients know (``SessionLogRequest``): it is the session's,
+# plus the one field a new session may set and no change may: file_sha256.
+@extend_schema_serializer(component_name="SessionLog")
+class SessionLogCreateSerializer(SessionLogSerializer):
+    file_sha256 = serializers.CharField(
+        required=False,
+        allow_null=True,
+        trim_whitespace=False,  # a digest is exact: " abc…" is not one
+        validators=[SHA256_HEX],
+        help_text="For a session read from a watch file: the file_sha256 that "
+        'POST …/session-files/ answered. The session is stored with source "file", and '
+        "the same file stored again for the athlete answers 200 with the stored session.",
+    )
 
 
 class SessionFilter(django_filters.FilterSet):
@@ -119,21 +160,28 @@ class AthleteSessionViewSet(AthleteRecordsViewSet):
     ordering = ("-date", "-id")
 
     @extend_schema(
+        request=SessionLogCreateSerializer,
         responses={
             201: SessionLogSerializer,
-            200: OpenApiResponse(SessionLogSerializer, description="Replayed client_id."),
+            200: OpenApiResponse(
+                SessionLogSerializer,
+                description="Replayed client_id, or a watch file (file_sha256) already stored.",
+            ),
             **WRITE_ERRORS,
-        }
+        },
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         athlete = self.get_athlete()
-        serializer = self.get_serializer(data=request.data)
+        serializer = SessionLogCreateSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        from_file = data.get("file_sha256") is not None
         session, created = services.session_log_create_once(
             athlete=athlete,
             client_id=data.pop("client_id", None),
-            source=SessionSource.API,
+            source=SessionSource.FILE if from_file else SessionSource.API,
             **data,
         )
         return Response(

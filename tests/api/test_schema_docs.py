@@ -19,6 +19,7 @@ CONTRACT = {
     "/api/v1/athletes/": {"get", "post"},
     "/api/v1/athletes/{}/": {"get", "patch"},
     "/api/v1/athletes/{}/sessions/": {"get", "post"},
+    "/api/v1/athletes/{}/session-files/": {"post"},  # SPEC §9
     "/api/v1/sessions/{}/": {"get", "patch", "delete"},
     "/api/v1/athletes/{}/pain-scores/": {"get", "post"},
     "/api/v1/athletes/{}/progression/": {"get"},

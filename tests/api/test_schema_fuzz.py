@@ -12,6 +12,11 @@ same data (a deleted session, a revoked token or link come back for the next one
 
 Checks on every answer: not a 5xx, a documented status code, a documented content type,
 and a body that conforms to the documented schema.
+
+The watch-file upload (``…/session-files/``) gets generated multipart bodies: random bytes
+that are no watch file, a missing ``file``, other content types, so its 400, 404 and 415
+answers are checked here; its 200, for every real recording, in
+``tests/api/session_files/test_schema.py``.
 """
 
 from __future__ import annotations

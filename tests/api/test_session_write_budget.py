@@ -10,6 +10,7 @@ must equal what recomputing the athlete's whole history gives.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -34,8 +35,9 @@ from tests.support.sessions import varied_history
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # POST /api/v1/athletes/{id}/sessions/ with a token, in order: the token with its user;
-# the athlete (therapist and clinic joined); the replay by client_id and the running-type
-# sessions just before and after the new one (one SELECT); the INSERT, carrying the
+# the athlete (therapist and clinic joined); the replay by client_id (or by the watch
+# file's file_sha256) and the running-type sessions just before and after the new one
+# (one SELECT); the INSERT, carrying the
 # one-variable check; at most one UPDATE (a warned session's warnings name its new id;
 # the following session's check when the new one was logged before it); then the
 # athlete's stored progression (progressions.stored.REFRESH_QUERIES).
@@ -144,6 +146,37 @@ def test_a_replay_is_answered_within_the_budget(athlete: Athlete, therapist: Use
     # … the token, the athlete, the look-up, and the audit's record of the read.
     assert len(statements) <= SESSION_POST_QUERIES, statements
     assert SessionLog.objects.filter(athlete=athlete, date=API_TODAY).count() == 1
+
+
+FILE_SHA256 = hashlib.sha256(b"a watch file's bytes").hexdigest()
+
+
+def test_a_session_read_from_a_file_is_logged_within_the_budget(
+    athlete: Athlete, therapist: User
+) -> None:
+    client = token_client(therapist)
+
+    response, statements = counted(lambda: post(client, athlete, file_sha256=FILE_SHA256))
+
+    assert response.status_code == 201, response.content
+    assert len(statements) <= SESSION_POST_QUERIES, statements
+    assert SessionLog.objects.get(pk=response.json()["id"]).source == "file"
+    assert_checks_as_if_recomputed(athlete)
+
+
+def test_the_same_file_again_is_answered_within_the_budget(
+    athlete: Athlete, therapist: User
+) -> None:
+    client = token_client(therapist)
+    first = post(client, athlete, file_sha256=FILE_SHA256).json()
+
+    # Another client_id: the file alone finds the stored session.
+    response, statements = counted(lambda: post(client, athlete, file_sha256=FILE_SHA256))
+
+    assert response.status_code == 200
+    assert response.json() == first
+    assert len(statements) <= SESSION_POST_QUERIES, statements
+    assert SessionLog.objects.filter(athlete=athlete, file_sha256=FILE_SHA256).count() == 1
 
 
 def test_the_phone_logs_a_session_within_its_budget(athlete: Athlete) -> None:

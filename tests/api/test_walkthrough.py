@@ -1,14 +1,18 @@
 """The README's curl walk-through, as a test: token → athlete → session → progression →
-stage change → device link, each answering what a clinic integrator expects."""
+stage change → device link, each answering what a clinic integrator expects; and a
+session read from a watch file, then stored with its pains."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from itbrehab.accounts.models import User
-from tests.factories import DEFAULT_PASSWORD
+from tests.factories import DEFAULT_PASSWORD, AthleteFactory
+from tests.support.api import token_client
+from tests.watch_files.facts import FOLDERS
 
 
 def test_the_readme_walkthrough(therapist: User, now: dt.date) -> None:
@@ -89,3 +93,31 @@ def test_the_readme_walkthrough(therapist: User, now: dt.date) -> None:
     assert link["url"].startswith("http://testserver/m/link/")
 
     assert client.get("/api/v1/stages/").json()["count"] == 6
+
+
+def test_the_readme_watch_file_import(therapist: User, now: dt.date) -> None:
+    client = token_client(therapist)
+    athlete = AthleteFactory(therapist=therapist)
+    run = (FOLDERS[0] / "fenix2-run-cadence.fit").read_bytes()
+
+    # curl -F file=@run.fit
+    response = client.post(
+        f"/api/v1/athletes/{athlete.pk}/session-files/",
+        {"file": SimpleUploadedFile("run.fit", run)},
+        format="multipart",
+    )
+    assert response.status_code == 200, response.content
+    read = response.json()
+    body = {
+        **read["session"],
+        "pain_during": 1,
+        "pain_after": 1,
+        "file_sha256": read["file_sha256"],
+    }
+
+    stored = client.post(f"/api/v1/athletes/{athlete.pk}/sessions/", body)
+    again = client.post(f"/api/v1/athletes/{athlete.pk}/sessions/", body)
+
+    assert stored.status_code == 201, stored.content
+    assert stored.json()["source"] == "file"
+    assert (again.status_code, again.json()["id"]) == (200, stored.json()["id"])
