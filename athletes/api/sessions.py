@@ -184,9 +184,11 @@ class AthleteSessionViewSet(AthleteRecordsViewSet):
             source=SessionSource.FILE if from_file else SessionSource.API,
             **data,
         )
+        # The answer is the stored session, shown by the serializer already built (its
+        # fields are the session's; building a second one was a tenth of the POST).
+        serializer.instance = session
         return Response(
-            self.get_serializer(session).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            serializer.data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
 
 
