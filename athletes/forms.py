@@ -366,8 +366,10 @@ def back_off_choices(stage: str) -> list[tuple[str, str]]:
 
 # A phone post that names no athlete comes from a page older than the field.
 ATHLETE_MISSING = "This page is out of date: open it again, then save."
-# Asked elsewhere (pain next morning, on the home page) or not at all on a phone.
-PHONE_OMITS = frozenset({"distance_km", "pain_before", "pain_next_morning"})
+# Asked elsewhere (pain next morning, on the home page) or not at all on a phone. The
+# distance is kept: an imported watch file fills it in (under "More"), and the athlete
+# may type it too.
+PHONE_OMITS = frozenset({"pain_before", "pain_next_morning"})
 
 
 class PhoneSessionForm(forms.ModelForm):
@@ -378,6 +380,10 @@ class PhoneSessionForm(forms.ModelForm):
     athlete = forms.IntegerField(
         widget=forms.HiddenInput, error_messages={"required": ATHLETE_MISSING}
     )
+    # Set when the form was filled from a watch file: stored with source ``file``, and
+    # kept by the outbox with the rest of the form when the save waits for a connection.
+    file_sha256 = file_sha256_field()
+
     class Meta:
         model = SessionLog
         # The PT's fields less what a phone never asks right after a run.
