@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from athletes import fragments
-from athletes.models import Athlete, DeviceLink, SessionLog
+from athletes.models import Athlete, DeviceLink, SessionLog, SessionSource
 from progressions.models import StageChange, StageReview
 from progressions.rules import Progression
 from progressions.rules.protocol import (
@@ -155,6 +155,9 @@ def _sessions_part(
 def chart_data(sessions: list[SessionLog], athlete: Athlete, today: dt.date) -> dict[str, Any]:
     """Return the three charts' series: pain, weekly minutes by activity, cadence.
 
+    Each cadence point says whether the watch measured it (``measured``: the session was
+    read from a watch file) or someone typed it.
+
     The minutes chart starts at the week of the first session (at least 4 weeks, at most
     ``CHART_WEEKS``), so a new athlete's chart is not mostly empty weeks.
     """
@@ -179,8 +182,13 @@ def chart_data(sessions: list[SessionLog], athlete: Athlete, today: dt.date) -> 
         index = (s.date - weeks[0]).days // 7
         if 0 <= index < len(weeks):
             minutes[s.activity][index] += s.duration_min
+    # "measured": read from a watch file (SPEC §9), not typed: the chart marks it apart.
     cadence = [
-        {"date": s.date.isoformat(), "spm": s.cadence_spm}
+        {
+            "date": s.date.isoformat(),
+            "spm": s.cadence_spm,
+            "measured": s.source == SessionSource.FILE,
+        }
         for s in ordered
         if s.cadence_spm is not None and s.activity in ("walk_run", "run")
     ]

@@ -15,6 +15,7 @@ from django import forms
 from django.db import models
 
 from athletes.models import SESSION_INPUT_FIELDS, Athlete, SessionLog
+from athletes.models.common import SHA256_HEX
 from itbrehab.accounts.models import User
 from progressions.rules.protocol import (
     DEFAULT_LADDER,
@@ -122,6 +123,59 @@ class SessionForm(DetachedModelForm):
             "cadence_spm": "Cadence (steps/min)",
             "stopped_early": "Stopped early or limped because of pain",
         }
+
+
+# A save that names a watch file by a value that is no file's SHA-256: the page was not
+# made by an import (or was changed on the way). The session is not stored as read from
+# a file it cannot name.
+FILE_REFERENCE_INVALID = (
+    "This form names its watch file in a way the app does not recognise, so nothing was "
+    "saved: import the file again."
+)
+
+
+def file_sha256_field() -> forms.CharField:
+    """The hidden field an import leaves in a session form: the file's SHA-256 (else None)."""
+    return forms.CharField(
+        required=False,
+        empty_value=None,
+        widget=forms.HiddenInput,
+        validators=[SHA256_HEX],
+        max_length=64,
+        error_messages={"invalid": FILE_REFERENCE_INVALID, "max_length": FILE_REFERENCE_INVALID},
+    )
+
+
+class SessionCreateForm(SessionForm):
+    """Log a new session; ``file_sha256`` is set when the form was filled from a watch file.
+
+    A session saved with it is stored with source ``file``, and the same file saved again
+    for the athlete answers with the session already stored (``session_log_create_once``).
+    """
+
+    file_sha256 = file_sha256_field()
+
+
+class WatchFileForm(forms.Form):
+    """The import block: one watch file, read by ``read_uploaded_watch_file``, never bound.
+
+    Its only use is to show the file input, with the reader's ``refusal`` beside it.
+    """
+
+    file = forms.FileField(
+        label="Watch file (FIT, GPX or TCX)",
+        help_text="Export one session from the watch's app. Nothing is saved until you check "
+        "the filled-in form and save it.",
+    )
+
+    def __init__(self, *, refusal: str = "") -> None:
+        super().__init__()
+        self.refusal = refusal
+
+    def full_clean(self) -> None:
+        super().full_clean()  # unbound: no errors of its own
+        if self.refusal:
+            self._errors["file"] = self.error_class([self.refusal], renderer=self.renderer)
 
 
 SESSION_CHANGED_WHILE_EDITING = (
@@ -312,8 +366,10 @@ def back_off_choices(stage: str) -> list[tuple[str, str]]:
 
 # A phone post that names no athlete comes from a page older than the field.
 ATHLETE_MISSING = "This page is out of date: open it again, then save."
-# Asked elsewhere (pain next morning, on the home page) or not at all on a phone.
-PHONE_OMITS = frozenset({"distance_km", "pain_before", "pain_next_morning"})
+# Asked elsewhere (pain next morning, on the home page) or not at all on a phone. The
+# distance is kept: an imported watch file fills it in (under "More"), and the athlete
+# may type it too.
+PHONE_OMITS = frozenset({"pain_before", "pain_next_morning"})
 
 
 class PhoneSessionForm(forms.ModelForm):
@@ -324,6 +380,9 @@ class PhoneSessionForm(forms.ModelForm):
     athlete = forms.IntegerField(
         widget=forms.HiddenInput, error_messages={"required": ATHLETE_MISSING}
     )
+    # Set when the form was filled from a watch file: stored with source ``file``, and
+    # kept by the outbox with the rest of the form when the save waits for a connection.
+    file_sha256 = file_sha256_field()
 
     class Meta:
         model = SessionLog

@@ -71,6 +71,11 @@ def with_last_session(athletes: QuerySet[Athlete]) -> QuerySet[Athlete]:
     )
 
 
+def session_from_file(athlete: Athlete, file_sha256: str) -> SessionLog | None:
+    """Return the athlete's live session read from this watch file, if stored (one query)."""
+    return SessionLog.objects.filter(athlete=athlete, file_sha256=file_sha256).first()
+
+
 def morning_question(athlete: Athlete, today: dt.date) -> SessionLog | None:
     """Return yesterday's (or the day before's) running session still waiting for its answer."""
     return (

@@ -17,6 +17,7 @@ urlpatterns = [
         name="athlete-link-revoke",
     ),
     path("athletes/<int:athlete_id>/sessions/new/", views.session_create, name="session-create"),
+    path("athletes/<int:athlete_id>/sessions/import/", views.session_import, name="session-import"),
     path(
         "athletes/<int:athlete_id>/sessions/<int:session_id>/edit/",
         views.session_edit,

@@ -24,14 +24,18 @@ from athletes.forms import (
     AthleteCreateForm,
     AthleteForm,
     DecisionForm,
+    SessionCreateForm,
     SessionDeleteForm,
     SessionEditForm,
-    SessionForm,
     SettingsForm,
+    WatchFileForm,
 )
 from athletes.models import Athlete, AthleteStatus, DeviceLink, SessionLog, SessionSource
-from athletes.selectors import athlete_for_user
+from athletes.selectors import athlete_for_user, session_from_file
 from athletes.services import link_url
+from athletes.watch_files import WatchFileError
+from athletes.watch_import import already_logged, pt_summary, session_initial
+from athletes.watch_uploads import read_uploaded_watch_file
 from progressions.models import StageReview
 from progressions.rules.protocol import Recommendation, StageCode, stage_definition
 from progressions.services import stage_review_decide
@@ -304,23 +308,95 @@ def athlete_status(request: HttpRequest, athlete_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest, athlete_id: int) -> HttpResponse:
-    """Log a session on the athlete's behalf (same validation as the API and the phone)."""
+    """Log a session on the athlete's behalf (same validation as the API and the phone).
+
+    A form filled from a watch file (``session_import``) carries the file's SHA-256: the
+    session is stored with source ``file``, and saving the same file again stores no
+    second session (the message says it was already logged).
+    """
     athlete = athlete_for_user(request.user, athlete_id)
-    form = SessionForm(
-        request.POST or None,
-        instance=SessionLog(athlete=athlete),
-        initial={"date": athlete.clinic.today()},
-    )
+    form = _new_session_form(athlete, request.POST or None)
 
     def log(data: dict[str, Any]) -> tuple[int, str]:
         fields = {name: data[name] for name in form.Meta.fields}
-        services.session_log_create(athlete=athlete, source=SessionSource.WEB, **fields)
-        return athlete.pk, "Session logged."
+        file_sha256 = data["file_sha256"]
+        session, created = services.session_log_create_once(
+            athlete=athlete,
+            client_id=None,
+            source=SessionSource.FILE if file_sha256 else SessionSource.WEB,
+            file_sha256=file_sha256,
+            **fields,
+        )
+        return athlete.pk, "Session logged." if created else already_logged(session)
 
-    return _saved(request, form, log) or render(
+    return _saved(request, form, log) or _session_create_page(request, athlete, form)
+
+
+@login_required
+@require_POST
+def session_import(request: HttpRequest, athlete_id: int) -> HttpResponse:
+    """Read an uploaded watch file into the "Log a session" form, to check; store nothing.
+
+    The form comes back filled in with what the file says (first values only: the PT
+    checks them and adds the pains), with the file's summary in words and its SHA-256
+    hidden, and saves through ``session_create``. A file the reader refuses shows its
+    message beside the file input, with the rest of the page as a new form shows it.
+    """
+    athlete = athlete_for_user(request.user, athlete_id)
+    try:
+        read = read_uploaded_watch_file(request, athlete=athlete)
+    except WatchFileError as error:
+        return _session_create_page(
+            request,
+            athlete,
+            _new_session_form(athlete),
+            import_form=WatchFileForm(refusal=str(error)),
+        )
+    stored = session_from_file(athlete, read.file_sha256)
+    return _session_create_page(
+        request,
+        athlete,
+        _new_session_form(athlete, initial=session_initial(read)),
+        watch={
+            "rows": pt_summary(read, target_cadence_spm=athlete.target_cadence_spm),
+            "notes": read.summary.get("notes", []),
+            "already": already_logged(stored) if stored else "",
+        },
+    )
+
+
+def _new_session_form(
+    athlete: Athlete, data: Any = None, *, initial: dict[str, Any] | None = None
+) -> SessionCreateForm:
+    """Return the "Log a session" form: as posted, or new (dated today unless ``initial``)."""
+    return SessionCreateForm(
+        data,
+        instance=SessionLog(athlete=athlete),
+        initial=initial if initial is not None else {"date": athlete.clinic.today()},
+    )
+
+
+def _session_create_page(
+    request: HttpRequest,
+    athlete: Athlete,
+    form: SessionCreateForm,
+    *,
+    import_form: WatchFileForm | None = None,
+    watch: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Render "Log a session": the import block, what a file said (``watch``), the form."""
+    return render(
         request,
         "athletes/session_form.html",
-        {"form": form, "athlete": athlete, "title": "Log a session"},
+        {
+            "form": form,
+            "athlete": athlete,
+            "title": "Log a session",
+            "import_form": import_form if import_form is not None else WatchFileForm(),
+            "watch": watch,
+            # Saved once already with what a file said (shown again with its errors).
+            "from_file": bool(form["file_sha256"].value()) and watch is None,
+        },
     )
 
 

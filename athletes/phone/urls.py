@@ -9,6 +9,7 @@ app_name = "phone"
 urlpatterns = [
     path("", views.home, name="home"),
     path("log/", views.log_session, name="log"),
+    path("log/import/", views.import_watch_file, name="log-import"),
     path("morning/", views.morning_answer, name="morning"),
     path("check-in/", views.check_in, name="check-in"),
     path("metronome/", views.metronome, name="metronome"),

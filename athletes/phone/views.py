@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from athletes import services
 from athletes.forms import PhoneSessionForm
-from athletes.models import PainContext, SessionLog, SessionSource
+from athletes.models import RUNNING_TYPES, Athlete, PainContext, SessionLog, SessionSource
 from athletes.phone.access import (
     PHONE_PREFIX,
     PhoneRequest,
@@ -33,8 +33,11 @@ from athletes.phone.access import (
     post_for_another_athlete,
     wants_json,
 )
-from athletes.phone.words import PAIN_WORDS, describe_suggestion
-from athletes.selectors import morning_question
+from athletes.phone.words import PAIN_WORDS, describe_suggestion, describe_watch_file
+from athletes.selectors import morning_question, session_from_file
+from athletes.watch_files import WatchFileError
+from athletes.watch_import import READ_FIELDS, already_logged, session_initial
+from athletes.watch_uploads import read_uploaded_watch_file
 from progressions.rules import SuggestedSession
 from progressions.rules.protocol import (
     DEFAULT_LADDER,
@@ -117,7 +120,13 @@ def _initial_from(s: SuggestedSession, today: dt.date) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 @phone_login_required
 def log_session(request: PhoneRequest) -> HttpResponse:
-    """Log a session: pre-filled with today's suggestion, so saving it is three taps."""
+    """Log a session: pre-filled with today's suggestion, so saving it is three taps.
+
+    A form filled from a watch file (``import_watch_file``) posts the file's SHA-256 too:
+    the session is stored with source ``file``, once for that file. A post that stored
+    nothing new (the file's session, or this ``client_id``, already stored) goes home
+    with ``?saved=again``, or answers 200 instead of 201 to the outbox.
+    """
     athlete = request.phone_athlete
     today = athlete.clinic.today()
     if request.method == "POST":
@@ -126,11 +135,13 @@ def log_session(request: PhoneRequest) -> HttpResponse:
         form = PhoneSessionForm(request.POST, instance=SessionLog(athlete=athlete))
         if form.is_valid():
             data = {name: form.cleaned_data[name] for name in PhoneSessionForm.Meta.fields}
+            file_sha256 = form.cleaned_data["file_sha256"]
             try:
                 session, created = services.session_log_create_once(
                     athlete=athlete,
                     client_id=form.cleaned_data["client_id"],
-                    source=SessionSource.PHONE,
+                    source=SessionSource.FILE if file_sha256 else SessionSource.PHONE,
+                    file_sha256=file_sha256,
                     **data,
                 )
             except ValidationError as error:
@@ -140,24 +151,81 @@ def log_session(request: PhoneRequest) -> HttpResponse:
                     return JsonResponse(
                         {"id": session.pk, "created": created}, status=201 if created else 200
                     )
-                return redirect(f"{reverse('phone:home')}?saved=1")
+                return redirect(f"{reverse('phone:home')}?saved={'1' if created else 'again'}")
         if wants_json(request):
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     else:
-        progression = stored_progression(athlete, today=today)
-        form = PhoneSessionForm(initial=_initial_from(progression.suggested_next_session, today))
+        form = _suggested_form(athlete, today)
+    return _log_page(request, form)
+
+
+@never_cache
+@require_POST
+@phone_login_required
+def import_watch_file(request: PhoneRequest) -> HttpResponse:
+    """Read the athlete's watch file into the log form, to check and complete; store nothing.
+
+    The log form comes back filled in with what the file says, what it recorded in plain
+    words, and the file's SHA-256 (hidden); the athlete adds the pains and saves through
+    ``log_session`` (or the outbox, offline). A file the reader refuses shows its message
+    beside the file picker, above the usual form (today's suggestion). phone.js never
+    posts here offline: it says the import needs a connection.
+    """
+    athlete = request.phone_athlete
+    if conflict := post_for_another_athlete(request):
+        return conflict
+    try:
+        read = read_uploaded_watch_file(request, athlete=athlete)
+    except WatchFileError as error:
+        return _log_page(
+            request, _suggested_form(athlete, athlete.clinic.today()), import_error=str(error)
+        )
+    fields = tuple(name for name in READ_FIELDS if name in PhoneSessionForm.Meta.fields)
+    form = PhoneSessionForm(
+        initial={**session_initial(read, fields=fields), "client_id": uuid.uuid4()}
+    )
+    stored = session_from_file(athlete, read.file_sha256)
+    return _log_page(
+        request,
+        form,
+        watch={
+            "lines": describe_watch_file(read),
+            "already": already_logged(stored) if stored else "",
+            # Pain during is required for these; the athlete is told before saving.
+            "running": read.session.get("activity") in RUNNING_TYPES,
+        },
+    )
+
+
+def _suggested_form(athlete: Athlete, today: dt.date) -> PhoneSessionForm:
+    """Return the log form filled in with today's suggestion (of the current stage)."""
+    progression = stored_progression(athlete, today=today)
+    return PhoneSessionForm(initial=_initial_from(progression.suggested_next_session, today))
+
+
+def _log_page(
+    request: PhoneRequest,
+    form: PhoneSessionForm,
+    *,
+    watch: dict[str, Any] | None = None,
+    import_error: str = "",
+) -> HttpResponse:
+    """Render the log page: the import block, what a watch file said (``watch``), the form."""
+    athlete = request.phone_athlete
     return render(
         request,
         "athletes/phone/log.html",
         {
             "athlete": athlete,
             "form": form,
-            "today": today,
+            "today": athlete.clinic.today(),
             "activities": Activity.choices(),
             "terrains": Terrain.choices(),
             "surfaces": Surface.choices(),
             "intensities": Intensity.choices(),
             "pain_scale": list(PAIN_WORDS.items()),
+            "watch": watch,
+            "import_error": import_error,
         },
     )
 

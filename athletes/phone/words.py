@@ -1,5 +1,5 @@
-"""What the athlete reads: a suggested session in plain words (SPEC §1 "Words"), and the
-pain scale's words.
+"""What the athlete reads: a suggested session in plain words (SPEC §1 "Words"), the
+pain scale's words, and what an imported watch file recorded.
 
 One phrasing of a suggestion for the phone and the PT page alike (the PT page's
 ``session_words`` filter): "30 min uphill walk on the treadmill at 8%". It never uses
@@ -10,8 +10,10 @@ its label in lower case; only where English wants other words is there an except
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
+from athletes.watch_files import WatchRead
 from progressions.rules import SuggestedSession
 from progressions.rules.protocol import Activity, Intensity, Surface, Terrain
 
@@ -97,3 +99,46 @@ def _seconds(value: int) -> str:
 def _percent(value: Decimal) -> str:
     # 8.0 → "8", 7.50 → "7.5": no trailing zeros, never an exponent.
     return f"{value.normalize():f}"
+
+
+# What a watch file said, for the athlete to check before saving: plain sentences, no
+# percentiles, grades or thresholds (the PT page has those), and nothing the athlete
+# should change about their training: that is their PT's to say.
+ROUTE_WORDS = {
+    Terrain.FLAT: "The route was flat.",
+    Terrain.UPHILL: "The route went mostly uphill.",
+    Terrain.DOWNHILL: "The route went mostly downhill.",
+    Terrain.ROLLING: "The route went up and down (rolling).",
+}
+
+
+def describe_watch_file(read: WatchRead) -> list[str]:
+    """Return what the watch recorded, one short sentence each, for the athlete to check.
+
+    "Recorded on Tuesday 10 March 2026 at 08:30.", "You were moving for 31 minutes (35
+    with your stops).", "Distance: 4.32 km.", "Steps per minute: 168 on average.",
+    "You climbed 45 m and came down 43 m.", "The route was flat." Then the reader's own
+    notes (what it left for the athlete to fill in: a treadmill's terrain, an undated
+    file's date), as they are.
+    """
+    summary, session = read.summary, read.session
+    lines: list[str] = []
+    if started := summary.get("started_at"):
+        at = dt.datetime.fromisoformat(started)
+        lines.append(f"Recorded on {at:%A} {at.day} {at:%B %Y} at {at:%H:%M}.")
+    moving = round(summary["moving_min"])
+    elapsed = round(summary["elapsed_min"])
+    minutes = "minute" if moving == 1 else "minutes"
+    moving_words = f"You were moving for {moving} {minutes}"
+    lines.append(moving_words + (f" ({elapsed} with your stops)." if elapsed > moving else "."))
+    if summary.get("distance_km") is not None:
+        lines.append(f"Distance: {summary['distance_km']:.2f} km.")
+    if session.get("cadence_spm") is not None:
+        lines.append(f"Steps per minute: {session['cadence_spm']} on average.")
+    if summary.get("ascent_m") or summary.get("descent_m"):
+        lines.append(
+            f"You climbed {summary['ascent_m']:g} m and came down {summary['descent_m']:g} m."
+        )
+    if session.get("terrain") in ROUTE_WORDS:
+        lines.append(ROUTE_WORDS[Terrain(session["terrain"])])
+    return lines + list(summary.get("notes", []))

@@ -59,17 +59,44 @@
       options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, title: { display: true, text: "minutes" } } } },
     });
 
+    // One line through every session's cadence; the ones the watch measured (read from a
+    // file) are drawn as larger diamonds, their own legend entry, instead of the line's dots.
     var cadenceLabels = data.cadence.map(function (c) { return shortDate(c.date); });
+    var measured = data.cadence.map(function (c) { return Boolean(c.measured); });
     var cadenceSets = [
-      { label: "Cadence", data: data.cadence.map(function (c) { return c.spm; }), borderColor: palette[0], backgroundColor: palette[0] },
+      {
+        label: "Cadence",
+        data: data.cadence.map(function (c) { return c.spm; }),
+        borderColor: palette[0],
+        backgroundColor: palette[0],
+        pointStyle: "circle",
+        pointRadius: measured.map(function (m) { return m ? 0 : 3; }),
+      },
     ];
+    if (measured.indexOf(true) >= 0) {
+      cadenceSets.push({
+        label: "Measured by the watch",
+        data: data.cadence.map(function (c, i) { return measured[i] ? c.spm : null; }),
+        showLine: false,
+        pointStyle: "rectRot",
+        pointRadius: 7,
+        pointHoverRadius: 8,
+        borderColor: palette[1],
+        backgroundColor: palette[1],
+      });
+    }
     if (data.target_cadence) {
-      cadenceSets.push(referenceLine("Target (" + data.target_cadence + ")", data.target_cadence, cadenceLabels.length, "#1e7d46"));
+      var target = referenceLine("Target (" + data.target_cadence + ")", data.target_cadence, cadenceLabels.length, "#1e7d46");
+      target.pointStyle = "line";
+      cadenceSets.push(target);
     }
     new Chart(document.getElementById("cadence-chart"), {
       type: "line",
       data: { labels: cadenceLabels, datasets: cadenceSets },
-      options: { scales: { y: { suggestedMin: 150, suggestedMax: 190, title: { display: true, text: "steps/min" } } } },
+      options: {
+        plugins: { legend: { labels: { usePointStyle: true } } },
+        scales: { y: { suggestedMin: 150, suggestedMax: 190, title: { display: true, text: "steps/min" } } },
+      },
     });
   }
 

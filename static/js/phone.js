@@ -67,6 +67,7 @@
     if (fields.pain_during) parts.push("pain during " + fields.pain_during);
     if (fields.pain_after) parts.push("pain after " + fields.pain_after);
     if (fields.stopped_early) parts.push("stopped early");
+    if (fields.file_sha256) parts.push("from your watch");
     var text = (fields.date ? fields.date + ": " : "") + parts.join(", ");
     if (fields.notes) text += " — “" + fields.notes + "”";
     return text;
@@ -385,7 +386,12 @@
         writeOutbox(items);
       }
       deliver(item).then(function (response) {
-        if (response.ok) { window.location.href = form.dataset.done || "../?saved=1"; return; }
+        if (response.ok) {
+          // 200, not 201: stored before (this watch file's session): say so at home.
+          var done = response.status === 200 && form.dataset.again ? form.dataset.again : form.dataset.done;
+          window.location.href = done || "../?saved=1";
+          return;
+        }
         if (response.status === 400) {
           // Let the server show its messages beside the fields, with the token it expects now.
           var token = form.querySelector("input[name=csrfmiddlewaretoken]");
@@ -408,9 +414,48 @@
     });
   }
 
+  // --- Import from watch: the server reads the file, so it needs a connection -------------
+  // Never queued in the outbox: a file is not a session, and the athlete checks what it
+  // says before saving. Offline (or when the server cannot be reached) the page says so
+  // and stays as it is, the log form below still there to fill in by hand.
+  var PROBE_TIMEOUT_MS = 8000;
+  function reachable(url) {
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, PROBE_TIMEOUT_MS) : null;
+    return fetch(url, { credentials: "same-origin", cache: "no-store", signal: controller ? controller.signal : undefined })
+      .then(function () { return true; }, function () { return false; })
+      .finally(function () { clearTimeout(timer); });
+  }
+  function setUpWatchImport(form) {
+    var offline = document.getElementById("watch-offline");
+    var button = form.querySelector("button[type=submit]");
+    var probe = document.querySelector("link[rel=manifest]");
+    function sayOffline() {
+      offline.hidden = false;
+      button.disabled = false;
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      offline.hidden = true;
+      if (!navigator.onLine) { sayOffline(); return; }
+      button.disabled = true;
+      // The manifest is tiny and never answered from the service worker's cache.
+      (probe ? reachable(probe.href) : Promise.resolve(true)).then(function (online) {
+        if (!online) { sayOffline(); return; }
+        // A page shown from the cache may hold an old token: send the one in use now.
+        var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+        if (token && cookieToken()) token.value = cookieToken();
+        form.submit();
+      });
+    });
+    window.addEventListener("pageshow", function () { button.disabled = false; });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("log-form");
     if (form) setUpLogForm(form);
+    var watchImport = document.getElementById("watch-import");
+    if (watchImport) setUpWatchImport(watchImport);
     watchAthlete();
     showOutbox();
     flush();

@@ -207,3 +207,46 @@ def test_the_pt_logs_a_session_within_their_budget(athlete: Athlete, therapist: 
     assert len(statements) <= PT_SESSION_CREATE_QUERIES, statements
     assert SessionLog.objects.get(athlete=athlete, notes="Phoned in.").source == "web"
     assert_checks_as_if_recomputed(athlete)
+
+
+def test_the_phone_logs_a_session_read_from_a_file_within_its_budget(athlete: Athlete) -> None:
+    phone = phone_of(athlete)
+    data = {
+        **WARNED_RUN,
+        "athlete": str(athlete.pk),
+        "date": API_TODAY.isoformat(),
+        "client_id": str(uuid.uuid4()),
+        "file_sha256": FILE_SHA256,
+    }
+
+    response, statements = counted(lambda: phone.post("/m/log/", data))
+
+    assert response["Location"] == "/m/?saved=1"
+    assert len(statements) <= PHONE_LOG_QUERIES, statements
+    assert SessionLog.objects.get(client_id=data["client_id"]).source == "file"
+    # The same file again, from a second import (another client_id): found, not stored.
+    again = {**data, "client_id": str(uuid.uuid4())}
+    response, statements = counted(lambda: phone.post("/m/log/", again))
+    assert response["Location"] == "/m/?saved=again"
+    assert len(statements) <= PHONE_LOG_QUERIES, statements
+    assert_checks_as_if_recomputed(athlete)
+
+
+def test_the_pt_logs_a_session_read_from_a_file_within_their_budget(
+    athlete: Athlete, therapist: User
+) -> None:
+    pt = Client()
+    pt.force_login(therapist)
+    data = {**WARNED_RUN, "date": days_ago(2).isoformat(), "file_sha256": FILE_SHA256}
+    url = f"/athletes/{athlete.pk}/sessions/new/"
+
+    response, statements = counted(lambda: pt.post(url, data))
+
+    assert response.status_code == 302
+    assert len(statements) <= PT_SESSION_CREATE_QUERIES, statements
+    assert SessionLog.objects.get(athlete=athlete, file_sha256=FILE_SHA256).source == "file"
+    response, statements = counted(lambda: pt.post(url, data))
+    assert response.status_code == 302
+    assert len(statements) <= PT_SESSION_CREATE_QUERIES, statements
+    assert SessionLog.objects.filter(athlete=athlete, file_sha256=FILE_SHA256).count() == 1
+    assert_checks_as_if_recomputed(athlete)

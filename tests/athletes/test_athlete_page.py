@@ -202,10 +202,39 @@ def test_the_chart_data_holds_pain_minutes_cadence_and_the_target(
         "Walk–run": [0, 0, 0, 30],
         "Cross-training": [0, 0, 45, 0],
     }
-    # Cadence is charted for running sessions only.
-    assert data["cadence"] == [{"date": "2026-03-09", "spm": 176}]
+    # Cadence is charted for running sessions only; typed, not measured by a watch.
+    assert data["cadence"] == [{"date": "2026-03-09", "spm": 176, "measured": False}]
     assert data["target_cadence"] == 179
     assert data["gate_pain_max"] == 1
+
+
+def test_cadence_read_from_a_watch_file_is_charted_as_measured(
+    pt: Client, athlete: Athlete
+) -> None:
+    typed = log(athlete, 3, activity="run", terrain="flat", cadence_spm=168)
+    measured = log(
+        athlete,
+        1,
+        activity="run",
+        terrain="flat",
+        cadence_spm=172,
+        source="file",
+        file_sha256="ab" * 32,
+    )
+
+    html = page(pt, athlete)
+
+    assert chart_data(html)["cadence"] == [
+        {"date": days_ago(3).isoformat(), "spm": 168, "measured": False},
+        {"date": days_ago(1).isoformat(), "spm": 172, "measured": True},
+    ]
+    rows = {s.pk: _row(html, s.pk) for s in (typed, measured)}
+    assert '<span class="watch"' in rows[measured.pk]
+    assert '<span class="watch"' not in rows[typed.pk]
+
+
+def _row(html: str, session_id: int) -> str:
+    return re.search(rf'<tr id="session-{session_id}".*?</tr>', html, flags=re.S).group(0)
 
 
 def test_the_three_charts_have_their_canvases_and_the_vendored_script(

@@ -7,6 +7,7 @@ athlete, a therapist signed in, the athlete's phone signed in and a clinic syste
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from athletes.models import Athlete
 from itbrehab.accounts.models import User
 from tests.factories import DEFAULT_PASSWORD
 from tests.support.sessions import walk
+from tests.support.watch_uploads import recent_run, upload
 
 
 @dataclass
@@ -54,6 +56,28 @@ def _session_delete_page(w: World) -> HttpResponseBase:
     return w.pt.get(f"/athletes/{w.athlete.pk}/sessions/{session.pk}/delete/")
 
 
+def _yesterdays_run() -> bytes:
+    return recent_run(timezone.localdate() - dt.timedelta(days=1))
+
+
+def _pt_watch_import(w: World) -> HttpResponseBase:
+    """ "Log a session" filled in from a watch file, with the file's summary."""
+    response = w.pt.post(
+        f"/athletes/{w.athlete.pk}/sessions/import/", {"file": upload(_yesterdays_run())}
+    )
+    assert b"Read from the watch file" in response.content
+    return response
+
+
+def _phone_watch_import(w: World) -> HttpResponseBase:
+    """The phone's log form filled in from a watch file, with what it recorded."""
+    response = w.phone.post(
+        "/m/log/import/", {"athlete": w.athlete.pk, "file": upload(_yesterdays_run())}
+    )
+    assert b"From your watch" in response.content
+    return response
+
+
 # name → (how to fetch it, the status it answers)
 Kinds = dict[str, tuple[Callable[[World], HttpResponseBase], int]]
 HTML_KINDS: Kinds = {
@@ -74,9 +98,11 @@ HTML_KINDS: Kinds = {
     "athlete page": (lambda w: w.pt.get(f"/athletes/{w.athlete.pk}/"), 200),
     "athlete page showing a new link": (_new_link_page, 200),
     "session form": (lambda w: w.pt.get(f"/athletes/{w.athlete.pk}/sessions/new/"), 200),
+    "session form filled from a watch file": (_pt_watch_import, 200),
     "session delete confirmation": (_session_delete_page, 200),
     "phone home": (lambda w: w.phone.get("/m/"), 200),
     "phone log": (lambda w: w.phone.get("/m/log/"), 200),
+    "phone log filled from a watch file": (_phone_watch_import, 200),
     "phone metronome": (lambda w: w.phone.get("/m/metronome/"), 200),
     "phone link unknown": (lambda w: w.anonymous.get("/m/link/not-a-real-token/"), 404),
     "phone link revoked": (_revoked_link, 410),

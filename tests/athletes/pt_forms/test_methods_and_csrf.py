@@ -22,7 +22,14 @@ from tests.support.sessions import walk
 pytestmark = pytest.mark.usefixtures("wednesday")
 
 
-POST_ONLY = ["decision/", "settings/", "status/", "links/", "links/{link}/revoke/"]
+POST_ONLY = [
+    "decision/",
+    "settings/",
+    "status/",
+    "links/",
+    "links/{link}/revoke/",
+    "sessions/import/",
+]
 FORM_PAGES = ["edit/", "sessions/new/", "sessions/{session}/edit/", "sessions/{session}/delete/"]
 VALID_POSTS: dict[str, dict[str, Any]] = {
     "decision/": {"decision": "hold", "note": "n"},
@@ -30,6 +37,7 @@ VALID_POSTS: dict[str, dict[str, Any]] = {
     "status/": {"status": "discharged"},
     "links/": {},
     "links/{link}/revoke/": {},
+    "sessions/import/": {},  # no file: an outsider still learns nothing but 404
     "edit/": {"first_name": "X", "last_name": "Y", "affected_side": "both"},
     "sessions/new/": session_data(),
     "sessions/{session}/edit/": session_data(duration_min="5"),
