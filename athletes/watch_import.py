@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from athletes.models import SessionLog
-from athletes.watch_files import WatchRead
+from athletes.watch_files import READ_FIELDS, WatchRead
 from athletes.watch_files.analysis import (
     DOWNHILL_GRADE,
     ROLLING_M_PER_KM,
@@ -27,22 +27,6 @@ from athletes.watch_files.analysis import (
     UPHILL_GRADE,
 )
 from progressions.rules.protocol import Activity, Surface, Terrain
-
-# The fields a watch file fills in; every other field keeps what the form had (nothing,
-# or on the phone a fresh client_id).
-READ_FIELDS = (
-    "date",
-    "activity",
-    "terrain",
-    "surface",
-    "incline_percent",
-    "duration_min",
-    "distance_km",
-    "run_interval_sec",
-    "walk_interval_sec",
-    "repeats",
-    "cadence_spm",
-)
 
 ALREADY_LOGGED = (
     "This file's session is already logged ({day}): saving it again changes nothing and "

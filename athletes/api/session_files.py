@@ -23,27 +23,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from athletes.models import SessionLog
-from athletes.watch_files import WatchFileError
+from athletes.watch_files import READ_FIELDS, WatchFileError
 from athletes.watch_files.errors import FIT_BAD_CRC
 from athletes.watch_uploads import read_uploaded_watch_file
 from itbrehab.api_errors import ErrorSerializer, errors
 from itbrehab.api_scope import AthleteScopedMixin
-
-# The session fields a watch file can give (``athletes.watch_files.WatchRead.session``):
-# the rest (intensity, the pains, stopped early, notes) only the athlete knows.
-WATCH_SESSION_FIELDS = (
-    "date",
-    "activity",
-    "terrain",
-    "surface",
-    "incline_percent",
-    "duration_min",
-    "distance_km",
-    "run_interval_sec",
-    "walk_interval_sec",
-    "repeats",
-    "cadence_spm",
-)
 
 
 class WatchFileUploadSerializer(serializers.Serializer):
@@ -58,7 +42,7 @@ class WatchSessionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SessionLog
-        fields = list(WATCH_SESSION_FIELDS)
+        fields = list(READ_FIELDS)
         read_only_fields = fields
         # duration_min is always read (the moving time); the rest may be unknown: an
         # undated file has no date, a treadmill's file no terrain, and so on.

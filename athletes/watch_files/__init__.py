@@ -11,7 +11,8 @@ no entities), ``analysis`` (samples into fields; every number the reader chose i
 its docstring) and ``errors`` (the messages).
 """
 
+from athletes.watch_files.analysis import READ_FIELDS
 from athletes.watch_files.errors import WatchFileError
 from athletes.watch_files.reader import MAX_BYTES, WatchRead, read_watch_file
 
-__all__ = ["MAX_BYTES", "WatchFileError", "WatchRead", "read_watch_file"]
+__all__ = ["MAX_BYTES", "READ_FIELDS", "WatchFileError", "WatchRead", "read_watch_file"]

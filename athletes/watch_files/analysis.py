@@ -89,6 +89,22 @@ from progressions.rules.protocol import (
     Terrain,
 )
 
+# The session fields a watch file can give (``WatchRead.session``), in form order; the
+# rest (intensity, the pains, stopped early, notes) only the athlete knows.
+READ_FIELDS = (
+    "date",
+    "activity",
+    "terrain",
+    "surface",
+    "incline_percent",
+    "duration_min",
+    "distance_km",
+    "run_interval_sec",
+    "walk_interval_sec",
+    "repeats",
+    "cadence_spm",
+)
+
 MAX_GAP_S = 30.0
 MOVING_SPEED = 0.5  # m/s
 SPEED_WINDOW_S = 10.0

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
-from athletes.api.session_files import READ_EXAMPLE, WATCH_SESSION_FIELDS
+from athletes.api.session_files import READ_EXAMPLE, READ_FIELDS
 from athletes.models import Athlete, SessionLog
 from athletes.watch_files import read_watch_file
 from tests.api.session_files.calls import READABLE, Spool, fixture, upload
@@ -34,7 +34,7 @@ def test_the_session_is_rendered_as_a_stored_sessions_fields_are(
 ) -> None:
     session = upload(client, athlete, fixture("fenix2-run-cadence.fit")).json()["session"]
 
-    assert list(session) == list(WATCH_SESSION_FIELDS)
+    assert list(session) == list(READ_FIELDS)
     assert session["date"] == "2015-08-15"  # ISO, as the sessions list gives it
     assert session["distance_km"] == "9.01"  # a decimal as a string, two places
     assert session["duration_min"] == 47
@@ -54,7 +54,7 @@ def test_every_readable_recording_answers_what_the_reader_reads(
     assert response.status_code == 200, response.content
     body = response.json()
     assert set(body) == {"session", "file_sha256", "summary"}
-    assert list(body["session"]) == list(read.session) == list(WATCH_SESSION_FIELDS)
+    assert list(body["session"]) == list(read.session) == list(READ_FIELDS)
     assert body["file_sha256"] == hashlib.sha256(content).hexdigest()
     # The summary is the reader's, whole: no key of it lost on the way to JSON.
     assert body["summary"] == json.loads(json.dumps(read.summary))
