@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
-from athletes.api.session_files import READ_EXAMPLE, READ_FIELDS
+from athletes.api.session_files import READ_EXAMPLE
 from athletes.models import Athlete, SessionLog
-from athletes.watch_files import read_watch_file
+from athletes.watch_files import READ_FIELDS, read_watch_file
 from tests.api.session_files.calls import READABLE, Spool, fixture, upload
 
 
