@@ -21,6 +21,22 @@ def console_errors(page: Any) -> list[str]:
 
 
 @pytest.fixture
+def phone(new_context: Any, live_server: Any) -> Any:
+    """The athlete's phone: a fresh Chromium context in a 390×844 touch viewport."""
+    from tests.browser.phone import PHONE
+
+    return new_context(**PHONE, base_url=live_server.url)
+
+
+@pytest.fixture
+def phone_page(phone: Any) -> Any:
+    """A page on the phone, waiting up to 10 s for what it expects."""
+    page = phone.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+@pytest.fixture
 def routed_phone_page(new_context: Any, live_server: Any) -> Any:
     """A phone-sized page without the service worker, for tests that route its requests.
 

@@ -37,19 +37,6 @@ def athlete(therapist: User) -> Athlete:
 
 
 @pytest.fixture
-def phone(new_context: Callable[..., BrowserContext], live_server: Any) -> BrowserContext:
-    """Sam's phone: a fresh Chromium context in a 390×844 touch viewport."""
-    return new_context(**PHONE, base_url=live_server.url)
-
-
-@pytest.fixture
-def phone_page(phone: BrowserContext) -> Page:
-    page = phone.new_page()
-    page.set_default_timeout(10_000)
-    return page
-
-
-@pytest.fixture
 def requests_seen(phone: BrowserContext) -> list[str]:
     """Every URL the phone requests, its service worker's included."""
     seen: list[str] = []

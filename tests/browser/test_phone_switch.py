@@ -19,7 +19,7 @@ from playwright.sync_api import BrowserContext, Page, Response, Route, expect
 
 from athletes import services
 from athletes.models import Athlete, DeviceLink, SessionLog
-from tests.browser.phone import PHONE, open_link, outbox_emptied, pain_button
+from tests.browser.phone import open_link, outbox_emptied, pain_button
 from tests.factories import SessionLogFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,15 +28,9 @@ OUTBOX = "localStorage.getItem('itbrehab-outbox')"
 
 
 @pytest.fixture
-def phone(new_context: Callable[..., BrowserContext], live_server: Any) -> BrowserContext:
-    return new_context(**PHONE, base_url=live_server.url)
-
-
-@pytest.fixture
-def page(phone: BrowserContext) -> Page:
-    page = phone.new_page()
-    page.set_default_timeout(10_000)
-    return page
+def page(phone_page: Page) -> Page:
+    """The phone's page (``tests/browser/conftest.py``), under the name these tests use."""
+    return phone_page
 
 
 def outbox(page: Page) -> list[dict[str, Any]]:

@@ -25,7 +25,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from athletes.models import Athlete, SessionLog
 from itbrehab.accounts.models import User
-from tests.browser.phone import PHONE, open_link, outbox_emptied, pain_button
+from tests.browser.phone import open_link, outbox_emptied, pain_button
 from tests.factories import AthleteFactory
 from tests.support.watch_uploads import recent_run, sha256
 
@@ -44,18 +44,6 @@ def athlete(therapist: User) -> Athlete:
         preferred_cadence_spm=170,
         target_cadence_spm=179,
     )
-
-
-@pytest.fixture
-def phone(new_context: Callable[..., BrowserContext], live_server: Any) -> BrowserContext:
-    return new_context(**PHONE, base_url=live_server.url)
-
-
-@pytest.fixture
-def phone_page(phone: BrowserContext) -> Page:
-    page = phone.new_page()
-    page.set_default_timeout(10_000)
-    return page
 
 
 @pytest.fixture
