@@ -15,6 +15,10 @@ EMPTY = "The file is empty."
 TOO_LARGE = (
     "The file is larger than 20 MB, the most the app reads. Export the one session on its own."
 )
+TOO_MANY_SAMPLES = (
+    "The file holds more than a day of recording ({limit:,} samples), longer than any "
+    "session the log takes. Export the one session on its own."
+)
 NOT_A_WATCH_FILE = (
     "This is not a FIT, GPX or TCX file. Export the session from the watch's app in one "
     "of those formats."

@@ -15,7 +15,14 @@ import math
 from array import array
 from dataclasses import dataclass, field
 
+from athletes.watch_files import errors
+from athletes.watch_files.errors import WatchFileError
+
 NAN = math.nan
+# A day at one sample a second: far past the longest session the log takes (300 min), and
+# it bounds a file's reading time (a FIT decodes at about 14,000 records a second here,
+# so a 20 MB file of 400,000 records would outlast the web server's 30 s timeout).
+MAX_SAMPLES = 86_400
 
 
 def known(value: float) -> bool:
@@ -97,6 +104,8 @@ class SampleBuilder:
                 if known(value) and not known(a[name][last]):
                     a[name][last] = value
             return
+        if len(a["t"]) >= MAX_SAMPLES:
+            raise WatchFileError(errors.TOO_MANY_SAMPLES.format(limit=MAX_SAMPLES))
         if self._last_t is not None and t < self._last_t:
             self._sorted = False
         self._last_t = t
