@@ -23,7 +23,7 @@ import io
 import fitdecode
 from fitdecode.types import DevFieldDefinition
 
-from athletes.watch_files import errors
+from athletes.watch_files import errors, track
 from athletes.watch_files.errors import WatchFileError
 from athletes.watch_files.track import Lap, Recording, SampleBuilder
 
@@ -36,6 +36,10 @@ SEMICIRCLE_DEGREES = 180.0 / 2**31
 _FILE_ID, _SPORT, _SESSION, _LAP, _RECORD, _EVENT = 0, 12, 18, 19, 20, 21
 _TIMER_STOPS = frozenset({"stop", "stop_all", "stop_disable", "stop_disable_all"})
 _CADENCE_FIELDS = ("avg_running_cadence", "avg_cadence", "avg_walking_cadence")
+# Data messages of any kind per sample allowed: a day-long recording has about one other
+# message (heart-rate variability, events) per record; a file padded with many times more
+# is refused before decoding it whole takes longer than the web server waits.
+MESSAGES_PER_SAMPLE = 2
 
 
 def looks_like_fit(head: bytes) -> bool:
@@ -98,10 +102,14 @@ def _read(data: bytes) -> Recording:
         check_crc=fitdecode.CrcCheck.RAISE,
         error_handling=fitdecode.ErrorHandling.IGNORE,
     )
+    messages, most = 0, MESSAGES_PER_SAMPLE * track.MAX_SAMPLES
     with reader:
         for frame in reader:
             if frame.frame_type != fitdecode.FIT_FRAME_DATAMESG:
                 continue
+            messages += 1
+            if messages > most:
+                raise WatchFileError(errors.TOO_MANY_SAMPLES.format(limit=track.MAX_SAMPLES))
             number = frame.def_mesg.global_mesg_num
             if number == _RECORD:
                 ts = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from athletes.watch_files import errors, track
+from athletes.watch_files import errors, fit, track
 from tests.watch_files import build as b
 from tests.watch_files.facts import FIXTURES
 from tests.watch_files.reading import read, refusal
@@ -39,3 +39,17 @@ def test_a_real_fit_file_past_a_lowered_limit_is_refused(monkeypatch: pytest.Mon
     data = (FIXTURES / "watch-files" / "fr645m-long-walk.fit").read_bytes()
 
     assert refusal(data) == errors.TOO_MANY_SAMPLES.format(limit=1000)
+
+
+def test_a_fit_file_of_many_other_messages_is_refused_before_it_is_decoded_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The walk has 4,126 records among 4,220 data messages: with one message per sample
+    # allowed and a limit of 4,200 samples, the records pass and the messages do not.
+    monkeypatch.setattr(track, "MAX_SAMPLES", 4200)
+    monkeypatch.setattr(fit, "MESSAGES_PER_SAMPLE", 1)
+    data = (FIXTURES / "watch-files" / "fr645m-long-walk.fit").read_bytes()
+
+    assert refusal(data) == errors.TOO_MANY_SAMPLES.format(limit=4200)
+    monkeypatch.setattr(fit, "MESSAGES_PER_SAMPLE", 2)
+    assert read(data).session["activity"] == "walk"
