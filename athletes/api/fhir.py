@@ -81,7 +81,7 @@ def parse_since(value: str, clinic: Clinic) -> dt.datetime:
     if moment is None:
         raise serializers.ValidationError({"since": [SINCE_INVALID]})
     if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=clinic.zone())
+        moment = moment.replace(tzinfo=clinic.zone)
     return moment
 
 
