@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from athletes.api import athletes, device_links, pain_scores, session_files, sessions
+from athletes.api import athletes, device_links, fhir, pain_scores, session_files, sessions
 from itbrehab.accounts.api import TokenView
 from itbrehab.api_errors import not_found
 from itbrehab.audit.api import AuditEventListView
@@ -53,6 +53,7 @@ v1 = [
         session_files.SessionFileView.as_view(),
         name="athlete-session-files",
     ),
+    path("athletes/<int:athlete_pk>/fhir/", fhir.AthleteFhirView.as_view(), name="athlete-fhir"),
     path("stages/", progressions_api.StageListView.as_view(), name="stage-list"),
     path("audit-events/", AuditEventListView.as_view(), name="audit-event-list"),
     *router.urls,
