@@ -469,6 +469,23 @@ OAUTH2_PROVIDER = {
     "DEFAULT_SCOPES": ["read"],
     "SCOPES_BACKEND_CLASS": "itbrehab.api_clients.auth.ApiClientScopes",
     "OAUTH2_VALIDATOR_CLASS": "itbrehab.api_clients.auth.ApiClientValidator",
+    # RFC 9700 (the OAuth 2.0 security BCP), as DOT 4.0 will default: no implicit or
+    # password grant, tokens only in the Authorization header, tokens stored hashed.
+    **{
+        f"COMPLIANT_BCP_RFC9700_{part}": True
+        for part in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+        )
+    },
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],  # no redirecting grant is used at all
 }
 # DOT's own Application model, not swapped (itbrehab.api_clients.models says why); named
 # here because a migration's foreign key to a swappable model reads this setting.

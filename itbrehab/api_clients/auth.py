@@ -119,6 +119,11 @@ class BearerAuthentication(OAuth2Authentication):
     """
 
     def authenticate(self, request: Request) -> tuple[ClientPrincipal, AccessToken] | None:
+        # Only the header, never ``access_token`` in a query or a body (tokens stay out of
+        # URLs and logs), and a request without it is left alone before its body is read.
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if header.split(" ", 1)[0].lower() != "bearer":
+            return None
         authenticated = super().authenticate(request)
         if authenticated is None:
             return None
