@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from athletes.api import athletes, device_links, fhir, pain_scores, session_files, sessions
 from itbrehab.accounts.api import TokenView
+from itbrehab.api_clients.api import ApiClientViewSet
 from itbrehab.api_errors import not_found
 from itbrehab.audit.api import AuditEventListView
 from progressions import api as progressions_api
@@ -40,6 +41,7 @@ router.register(
 )
 router.register("sessions", sessions.SessionViewSet, basename="session")
 router.register("device-links", device_links.DeviceLinkViewSet, basename="device-link")
+router.register("api-clients", ApiClientViewSet, basename="api-client")
 
 v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),

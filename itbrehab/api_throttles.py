@@ -48,13 +48,16 @@ class AddressRateThrottle(ClientAddressMixin, CurrentRatesMixin, AnonRateThrottl
 
 
 class TokenRateThrottle(ClientAddressMixin, CurrentRatesMixin, UserRateThrottle):
-    """Count requests per API token (each integration its own budget), else per user."""
+    """Count requests per API token or API client (each its own budget), else per user."""
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
         token = getattr(request, "auth", None)
         token_key = getattr(token, "token_key", None)
         if token_key:
             return self.cache_format % {"scope": self.scope, "ident": f"token-{token_key}"}
+        if getattr(request.user, "is_api_client", False):  # an API client: its own budget
+            client_id = request.user.api_client.pk
+            return self.cache_format % {"scope": self.scope, "ident": f"api-client-{client_id}"}
         return super().get_cache_key(request, view)
 
 

@@ -72,9 +72,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         rf"\1 {REDACTED}",
     ),
     # token=…, "token": "…", 'token': '…' (query strings, JSON, a dict's repr such as a
-    # ResolverMatch's kwargs). Also covers csrfmiddlewaretoken=…, refresh_token=….
+    # ResolverMatch's kwargs). Also covers csrfmiddlewaretoken=…, access_token=… and an API
+    # client's client_secret=… (SPEC §10: a body oauthlib might print at DEBUG).
     (
-        re.compile(rf"(token{_QUOTE}\s*[:=]\s*{_QUOTE}){_SECRET}", re.IGNORECASE),
+        re.compile(rf"((?:token|secret){_QUOTE}\s*[:=]\s*{_QUOTE}){_SECRET}", re.IGNORECASE),
         rf"\1{REDACTED}",
     ),
 )

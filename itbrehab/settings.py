@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
+    # API clients (SPEC §10): OAuth 2.0 client credentials, one per clinic integration.
+    "oauth2_provider",
+    "itbrehab.api_clients",
 ]
 
 MIDDLEWARE = [
@@ -420,6 +423,8 @@ CACHES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "itbrehab.api_auth.TokenAuthentication",  # clinic systems: Authorization: Token …
+        # API clients (SPEC §10): Authorization: Bearer … from POST /o/token/.
+        "itbrehab.api_clients.auth.BearerAuthentication",
         "rest_framework.authentication.SessionAuthentication",  # the browser, with CSRF
     ],
     "DEFAULT_PERMISSION_CLASSES": ["itbrehab.api_permissions.IsClinicTherapist"],
@@ -451,3 +456,37 @@ REST_KNOX = {
     "TOKEN_LIMIT_PER_USER": 10,
 }
 SPECTACULAR_SETTINGS = api_schema_settings()
+# API clients (SPEC §10; itbrehab.api_clients): only the client-credentials grant (each
+# application is made with it, and /o/token/ is the one DOT view served), a token lasts an
+# hour, and carries at most the scopes its client holds. Client secrets are stored hashed.
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    # As ``itbrehab.api_clients.models.SCOPES`` (settings import nothing of the app).
+    "SCOPES": {
+        "read": "Read the clinic's data (GET).",
+        "write": "Change it (POST, PATCH, DELETE).",
+    },
+    "DEFAULT_SCOPES": ["read"],
+    "SCOPES_BACKEND_CLASS": "itbrehab.api_clients.auth.ApiClientScopes",
+    "OAUTH2_VALIDATOR_CLASS": "itbrehab.api_clients.auth.ApiClientValidator",
+    # RFC 9700 (the OAuth 2.0 security BCP), as DOT 4.0 will default: no implicit or
+    # password grant, tokens only in the Authorization header, tokens stored hashed.
+    **{
+        f"COMPLIANT_BCP_RFC9700_{part}": True
+        for part in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+        )
+    },
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],  # no redirecting grant is used at all
+}
+# DOT's own Application model, not swapped (itbrehab.api_clients.models says why); named
+# here because a migration's foreign key to a swappable model reads this setting.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"

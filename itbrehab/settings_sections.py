@@ -72,6 +72,10 @@ def logging_config(level: str) -> dict[str, Any]:
             # pgtrigger logs each of the audit's triggers at every migrate (even on SQLite,
             # where it installs none); its failures are still WARNING or worse.
             "pgtrigger": {"level": "WARNING"},
+            # The OAuth 2.0 token endpoint (SPEC §10): at DEBUG oauthlib prints requests,
+            # client secrets and tokens included; keep its warnings only.
+            "oauthlib": {"level": "WARNING"},
+            "oauth2_provider": {"level": "WARNING"},
         },
     }
 

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from oauth2_provider import views as oauth2_views
 
 from itbrehab import views
 from itbrehab.accounts import mfa_gate, security, team
 from itbrehab.accounts import views as account_views
+from itbrehab.api_clients import views as api_client_views
 from itbrehab.audit import views as audit_views
 
 urlpatterns = [
@@ -69,6 +71,15 @@ urlpatterns = [
     path("team/<int:therapist_id>/reactivate/", team.team_reactivate, name="team-reactivate"),
     path("team/<int:therapist_id>/make-admin/", team.team_make_admin, name="team-make-admin"),
     path("team/<int:therapist_id>/remove-admin/", team.team_remove_admin, name="team-remove-admin"),
+    path("team/api-clients/", api_client_views.api_clients, name="api-clients"),
+    path("team/api-clients/new/", api_client_views.api_client_create, name="api-client-create"),
+    path(
+        "team/api-clients/<int:client_id>/revoke/",
+        api_client_views.api_client_revoke,
+        name="api-client-revoke",
+    ),
+    # OAuth 2.0 (SPEC §10): the token endpoint only; client credentials is the one grant.
+    path("o/token/", oauth2_views.TokenView.as_view(), name="oauth-token"),
     path("admin/", admin.site.urls),
     path("", include("itbrehab.api")),
     path("m/", include("athletes.phone.urls")),

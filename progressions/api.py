@@ -182,6 +182,7 @@ class StageChangeViewSet(AthleteRecordsViewSet):
 
     serializer_class = StageChangeSerializer
     queryset = StageChange.objects.none()
+    client_access = "read"  # a stage change is a therapist's decision (api_permissions)
     ordering = ("-effective_date", "-id")
 
     def perform_create(self, serializer: StageChangeSerializer) -> None:
@@ -223,6 +224,7 @@ class StageReviewViewSet(AthleteRecordsViewSet):
 
     serializer_class = StageReviewSerializer
     queryset = StageReview.objects.none()
+    client_access = "read"  # a review is a therapist's decision (api_permissions)
     ordering = ("-week_start",)
 
     def perform_create(self, serializer: StageReviewSerializer) -> None:

@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -22,6 +23,7 @@ from athletes.models import Athlete
 from athletes.selectors import athlete_for_user, athletes_for_user
 from itbrehab.accounts.models import User
 from itbrehab.api_errors import FILTER_ERRORS, READ_ERRORS, WRITE_ERRORS, errors
+from itbrehab.api_permissions import is_api_client
 from progressions.rules.protocol import (
     TARGET_CADENCE_MAX,
     TARGET_CADENCE_MIN,
@@ -29,6 +31,10 @@ from progressions.rules.protocol import (
     StageCode,
 )
 from progressions.stored import stored_progressions
+
+THERAPIST_REQUIRED_FOR_API_CLIENT = (
+    "An API client must name the athlete's therapist (the id of a therapist of the clinic)."
+)
 
 
 class ClinicTherapistField(serializers.PrimaryKeyRelatedField):
@@ -193,6 +199,9 @@ class AthleteViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        if "therapist" not in data and is_api_client(request):
+            # A client is no therapist: the athlete's therapist must be named.
+            raise ValidationError({"therapist": [THERAPIST_REQUIRED_FOR_API_CLIENT]})
         therapist = data.pop("therapist", request.user)
         athlete = services.athlete_create(therapist=therapist, **data)
         return self._respond(athlete, status.HTTP_201_CREATED)

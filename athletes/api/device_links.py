@@ -60,6 +60,7 @@ class AthleteDeviceLinkViewSet(AthleteRecordsViewSet):
 
     serializer_class = DeviceLinkSerializer
     queryset = DeviceLink.objects.none()
+    client_access = "read"  # a link records the therapist who made it (api_permissions)
     ordering = ("-created_at", "-id")
 
     @extend_schema(

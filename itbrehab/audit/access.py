@@ -29,7 +29,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 from itbrehab.accounts.models import User
-from itbrehab.audit.context import ANONYMOUS, therapist_actor
+from itbrehab.audit.context import ANONYMOUS, actor_of, therapist_actor
 from itbrehab.audit.models import AccessAction, AccessEvent
 from itbrehab.client_ip import client_ip
 
@@ -78,7 +78,8 @@ class ReadAuditMiddleware:
             response = self.get_response(request)
         finally:
             _reads.reset(token)
-        # DRF sets the token's user on the request it wraps, so API calls count too.
+        # DRF sets the token's user on the request it wraps, so API calls count too (an API
+        # client's bearer token too: ``itbrehab.api_clients.auth.ClientPrincipal``).
         user = getattr(request, "user", None)
         shown = reads.listed or reads.athletes
         if shown and response.status_code == 200 and user is not None and user.is_authenticated:
@@ -86,7 +87,7 @@ class ReadAuditMiddleware:
             one = next(iter(reads.athletes)) if single else None
             AccessEvent.objects.create(
                 clinic_id=user.clinic_id,
-                actor=therapist_actor(user.pk),
+                actor=actor_of(user),
                 action=AccessAction.READ,
                 athlete_id=one,
                 detail=_where(request),

@@ -97,6 +97,7 @@ class AuditEventListView(generics.ListAPIView):
     way to change or delete an event, here or anywhere else.
     """
 
+    client_access = "none"  # people only, never an API client (api_permissions)
     serializer_class = AuditEventSerializer
     permission_classes = [IsClinicTherapist, IsClinicAdmin]
     filter_backends: list[type] = []  # the filters are validated and applied below

@@ -4,9 +4,10 @@
 query) and the triggers copy it into the event row. The keys:
 
 - ``actor``: who, as the audit shows it: ``"therapist <user id>"`` (a PT page, or the
-  API with a token: ``via`` says which), ``"phone link <link id>"`` (the athlete's
-  phone), ``"anonymous"`` or ``"system"`` (Celery tasks; management commands and shells
-  write with no context at all, which the selector also reads as ``"system"``);
+  API with a token: ``via`` says which), ``"api client <client id>"`` (a clinic system's
+  bearer token, SPEC §10), ``"phone link <link id>"`` (the athlete's phone),
+  ``"anonymous"`` or ``"system"`` (Celery tasks; management commands and shells write
+  with no context at all, which the selector also reads as ``"system"``);
 - ``user``: the therapist's id, or None; ``via``: ``page``, ``api``, ``phone``, ``task``;
 - ``ip``: the client's address from ``itbrehab.client_ip`` (requests only);
 - ``path``: the request's path (never its query string), or the task's name.
@@ -80,6 +81,17 @@ def name_api_user(user_id: int) -> None:
     """Name the therapist whose API token authenticated this request (no-op outside one)."""
     if recording():
         pghistory.context(actor=therapist_actor(user_id), user=user_id, via="api")
+
+
+def name_api_client(actor: str) -> None:
+    """Name the API client whose bearer token authenticated this request (``api client <id>``)."""
+    if recording():
+        pghistory.context(actor=actor, user=None, via="api")
+
+
+def actor_of(user: Any) -> str:
+    """Return how the audit names an authenticated requester: a therapist or an API client."""
+    return getattr(user, "actor", None) or therapist_actor(user.pk)
 
 
 def name_phone_link(link_id: int) -> None:
