@@ -69,3 +69,17 @@ def test_no_such_token_answers_401(db: None) -> None:
 
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Token")
+
+
+def test_a_read_token_pulls_its_athletes_fhir_bundle_and_not_another_clinics(
+    bearer: Bearer, ana: Athlete, outsider: User
+) -> None:
+    theirs = AthleteFactory(therapist=outsider)
+    client, _ = bearer("read")
+
+    mine = client.get(f"/api/v1/athletes/{ana.pk}/fhir/")
+
+    assert mine.status_code == 200, mine.content
+    assert mine["Content-Type"].startswith("application/fhir+json")
+    assert mine.json()["resourceType"] == "Bundle"
+    assert client.get(f"/api/v1/athletes/{theirs.pk}/fhir/").status_code == 404
