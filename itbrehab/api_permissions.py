@@ -6,9 +6,8 @@ clinic exactly as a therapist is (``itbrehab.api_clients.auth.ClientPrincipal``)
 An API client's token (SPEC §10) carries ``read`` (the safe methods) and/or ``write`` (the
 rest). A view says what clients may do there with ``client_access``:
 
-- ``"scoped"`` (the default): whatever the token's scopes allow;
-- ``"read"``: reads only, whatever the scopes: the writes there record a therapist as
-  the one who decided (a stage change, a review, a phone link made by someone);
+- ``"scoped"`` (the default): whatever the token's scopes allow (a write that records a
+  therapist's decision names that therapist: ``api_scope.acting_therapist``);
 - ``"none"``: people only (the api-clients endpoints, the audit log).
 """
 
@@ -22,16 +21,12 @@ if TYPE_CHECKING:
     from rest_framework.request import Request
     from rest_framework.views import APIView
 
-ClientAccess = Literal["scoped", "read", "none"]
+ClientAccess = Literal["scoped", "none"]
 
 CLIENT_NEEDS_READ = "This API client's token lacks the read scope, which GET needs."
 CLIENT_NEEDS_WRITE = (
     "This API client's token lacks the write scope, which {method} needs: "
     "a clinic admin can create a client with write."
-)
-CLIENT_READS_ONLY = (
-    "API clients can read here but not write: this records a therapist's decision, "
-    "so it needs a therapist's token."
 )
 CLIENT_NOT_ALLOWED = "This endpoint is for people only: API clients cannot use it."
 
@@ -59,9 +54,6 @@ class IsClinicTherapist(BasePermission):
         safe = request.method in SAFE_METHODS
         if access == "none":
             self.message = CLIENT_NOT_ALLOWED
-            return False
-        if access == "read" and not safe:
-            self.message = CLIENT_READS_ONLY
             return False
         scopes = request.user.scopes
         if safe and "read" not in scopes:

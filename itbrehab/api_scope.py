@@ -17,7 +17,54 @@ from rest_framework.response import Response
 
 from athletes.models import Athlete
 from athletes.selectors import athlete_for_user
+from itbrehab.accounts.models import User
 from itbrehab.api_errors import READ_ERRORS, WRITE_ERRORS
+from itbrehab.api_permissions import is_api_client
+
+DECIDER_REQUIRED_FOR_API_CLIENT = (
+    "An API client must name the therapist who made this decision: the id of an active "
+    "therapist of the clinic."
+)
+
+
+class ClinicTherapistField(serializers.PrimaryKeyRelatedField):
+    """A therapist id, accepted only from the requester's own clinic."""
+
+    def get_queryset(self) -> QuerySet[User]:
+        request = self.context.get("request")
+        if request is None or not request.user.is_authenticated:
+            return User.objects.none()
+        return User.objects.filter(clinic_id=request.user.clinic_id, is_active=True)
+
+    def to_internal_value(self, data: Any) -> User:
+        # A whole number only: the database would read 1.5 or true as therapist 1.
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+def acting_therapist(request: Request, field: str) -> User:
+    """Return the therapist a write records as its author (``changed_by``, ``reviewed_by``,
+    ``created_by``): the requester, or for an API client the therapist it names in
+    ``field`` of the body.
+
+    An API client is a clinic system, not a person: it may relay a stage decision, a
+    review or a phone link, but a therapist of the clinic made it, and the record says who
+    (the audit log names the client as the one who sent it). Raises ``ValidationError``
+    (400 naming ``field``) when the client names none, or no active therapist of its clinic.
+    """
+    if not is_api_client(request):
+        return request.user
+
+    class Named(serializers.Serializer):
+        therapist = ClinicTherapistField()
+
+    named = Named(data={"therapist": request.data.get(field)}, context={"request": request})
+    if request.data.get(field) is None:
+        raise serializers.ValidationError({field: [DECIDER_REQUIRED_FOR_API_CLIENT]})
+    if not named.is_valid():
+        raise serializers.ValidationError({field: named.errors["therapist"]})
+    return named.validated_data["therapist"]
 
 
 class AthleteScopedMixin:

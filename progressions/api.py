@@ -12,7 +12,12 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from itbrehab.api_errors import READ_ERRORS
-from itbrehab.api_scope import AthleteRecordsViewSet, AthleteScopedMixin, listed_and_created
+from itbrehab.api_scope import (
+    AthleteRecordsViewSet,
+    AthleteScopedMixin,
+    acting_therapist,
+    listed_and_created,
+)
 from progressions import services
 from progressions.models import StageChange, StageReview
 from progressions.rules import AthleteSettings, describe_gate
@@ -178,16 +183,19 @@ class StageChangeViewSet(AthleteRecordsViewSet):
     """The athlete's stage history, newest first.
 
     POST moves forward one stage, back to any earlier stage, or restarts the current one.
+    An API client (a clinic system relaying a therapist's decision) names that therapist
+    in ``changed_by``; a therapist's own token records the therapist.
     """
 
     serializer_class = StageChangeSerializer
     queryset = StageChange.objects.none()
-    client_access = "read"  # a stage change is a therapist's decision (api_permissions)
     ordering = ("-effective_date", "-id")
 
     def perform_create(self, serializer: StageChangeSerializer) -> None:
         serializer.instance = services.stage_change_create(
-            athlete=self.get_athlete(), changed_by=self.request.user, **serializer.validated_data
+            athlete=self.get_athlete(),
+            changed_by=acting_therapist(self.request, "changed_by"),
+            **serializer.validated_data,
         )
 
 
@@ -220,16 +228,21 @@ class StageReviewSerializer(serializers.ModelSerializer):
 @extend_schema(tags=["progression"])
 @listed_and_created(StageReviewSerializer)
 class StageReviewViewSet(AthleteRecordsViewSet):
-    """Weekly reviews, newest first. POST records this week's decision (once a week)."""
+    """Weekly reviews, newest first. POST records this week's decision (once a week).
+
+    An API client (a clinic system relaying a therapist's decision) names that therapist
+    in ``reviewed_by``; a therapist's own token records the therapist.
+    """
 
     serializer_class = StageReviewSerializer
     queryset = StageReview.objects.none()
-    client_access = "read"  # a review is a therapist's decision (api_permissions)
     ordering = ("-week_start",)
 
     def perform_create(self, serializer: StageReviewSerializer) -> None:
         serializer.instance = services.stage_review_decide(
-            athlete=self.get_athlete(), reviewed_by=self.request.user, **serializer.validated_data
+            athlete=self.get_athlete(),
+            reviewed_by=acting_therapist(self.request, "reviewed_by"),
+            **serializer.validated_data,
         )
 
 

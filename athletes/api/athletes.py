@@ -21,9 +21,9 @@ from rest_framework.response import Response
 from athletes import services
 from athletes.models import Athlete
 from athletes.selectors import athlete_for_user, athletes_for_user
-from itbrehab.accounts.models import User
 from itbrehab.api_errors import FILTER_ERRORS, READ_ERRORS, WRITE_ERRORS, errors
 from itbrehab.api_permissions import is_api_client
+from itbrehab.api_scope import ClinicTherapistField
 from progressions.rules.protocol import (
     TARGET_CADENCE_MAX,
     TARGET_CADENCE_MIN,
@@ -35,22 +35,6 @@ from progressions.stored import stored_progressions
 THERAPIST_REQUIRED_FOR_API_CLIENT = (
     "An API client must name the athlete's therapist (the id of a therapist of the clinic)."
 )
-
-
-class ClinicTherapistField(serializers.PrimaryKeyRelatedField):
-    """A therapist id, accepted only from the requester's own clinic."""
-
-    def get_queryset(self) -> QuerySet[User]:
-        request = self.context.get("request")
-        if request is None or not request.user.is_authenticated:
-            return User.objects.none()
-        return User.objects.filter(clinic_id=request.user.clinic_id, is_active=True)
-
-    def to_internal_value(self, data: Any) -> User:
-        # A whole number only: the database would read 1.5 or true as therapist 1.
-        if isinstance(data, bool) or not isinstance(data, int | str):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        return super().to_internal_value(data)
 
 
 class AthleteSerializer(serializers.ModelSerializer):

@@ -19,7 +19,7 @@ from athletes.models import DeviceLink
 from athletes.selectors import device_links_for_user
 from athletes.services import link_url
 from itbrehab.api_errors import READ_ERRORS, WRITE_ERRORS
-from itbrehab.api_scope import AthleteRecordsViewSet
+from itbrehab.api_scope import AthleteRecordsViewSet, acting_therapist
 
 
 class DeviceLinkCreateSerializer(serializers.Serializer):
@@ -56,11 +56,14 @@ class DeviceLinkSerializer(serializers.ModelSerializer):
 @extend_schema(tags=["device links"])
 @extend_schema_view(list=extend_schema(responses={200: DeviceLinkSerializer, **READ_ERRORS}))
 class AthleteDeviceLinkViewSet(AthleteRecordsViewSet):
-    """Phone links of one athlete: POST creates one (its URL is shown only in that answer)."""
+    """Phone links of one athlete: POST creates one (its URL is shown only in that answer).
+
+    An API client (a clinic system that texts the link) names the therapist the link is
+    made for in ``created_by``; a therapist's own token records the therapist.
+    """
 
     serializer_class = DeviceLinkSerializer
     queryset = DeviceLink.objects.none()
-    client_access = "read"  # a link records the therapist who made it (api_permissions)
     ordering = ("-created_at", "-id")
 
     @extend_schema(
@@ -72,7 +75,7 @@ class AthleteDeviceLinkViewSet(AthleteRecordsViewSet):
         serializer.is_valid(raise_exception=True)
         link, token = services.device_link_create(
             athlete=self.get_athlete(),
-            created_by=request.user,
+            created_by=acting_therapist(request, "created_by"),
             days=serializer.validated_data["expires_in_days"],
         )
         body = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from athletes.models import Athlete
-from itbrehab.api_permissions import CLIENT_NEEDS_READ, CLIENT_NEEDS_WRITE, CLIENT_READS_ONLY
+from itbrehab.api_permissions import CLIENT_NEEDS_READ, CLIENT_NEEDS_WRITE
 from tests.api.oauth.conftest import Bearer, basic
 from tests.api.sessions_api.calls import WALK
 
@@ -66,20 +66,6 @@ def test_a_client_cannot_ask_for_a_scope_it_was_not_given(bearer: Bearer) -> Non
 
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_scope"
-
-
-@pytest.mark.parametrize("path", ["stage-changes", "reviews", "device-links"])
-def test_a_therapists_decisions_are_read_only_to_clients(
-    bearer: Bearer, ana: Athlete, path: str
-) -> None:
-    client, _ = bearer("read", "write")
-
-    listed = client.get(f"/api/v1/athletes/{ana.pk}/{path}/")
-    written = client.post(f"/api/v1/athletes/{ana.pk}/{path}/", {})
-
-    assert listed.status_code == 200, listed.content
-    assert written.status_code == 403
-    assert written.json()["detail"] == CLIENT_READS_ONLY
 
 
 def test_only_the_client_credentials_grant_is_served(bearer: Bearer) -> None:
