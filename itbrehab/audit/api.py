@@ -45,7 +45,7 @@ class AuditEventSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     at = serializers.DateTimeField()
     actor = serializers.CharField(
-        help_text='"therapist <id>", "phone link <id>", "anonymous" or "system".'
+        help_text='"therapist <id>", "api client <id>", "phone link <id>", "anonymous" or "system".'
     )
     action = serializers.ChoiceField(choices=ACTIONS)
     object_type = serializers.CharField(

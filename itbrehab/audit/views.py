@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from athletes.models import Athlete
 from itbrehab.accounts.models import User
 from itbrehab.accounts.team import clinic_admin_required
+from itbrehab.api_clients.models import ApiClient
 from itbrehab.audit.api import ACTIONS
 from itbrehab.audit.context import ANONYMOUS, SYSTEM, therapist_actor
 from itbrehab.audit.selectors import AuditEvent, audit_events_for_clinic
@@ -78,6 +79,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     }
     therapists = User.objects.filter(clinic=clinic).only("first_name", "last_name", "email")
     people = {therapist_actor(t.pk): str(t) for t in therapists}
+    people |= {
+        client.actor: f"{client.name} (API client)"
+        for client in ApiClient.objects.filter(clinic=clinic).only("name")
+    }
     people |= {SYSTEM: "System (tasks, commands)", ANONYMOUS: "Unknown (failed logins)"}
     form = AuditFilterForm(request.GET or None, athletes=athletes, people=people)
     filters = (

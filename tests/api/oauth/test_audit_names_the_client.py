@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from athletes.models import Athlete
+from itbrehab.accounts.models import User
 from itbrehab.audit.models import AccessEvent
 from tests.api.oauth.conftest import Bearer
 from tests.api.sessions_api.calls import WALK
@@ -41,3 +43,17 @@ def test_a_read_names_the_client_and_the_athlete(bearer: Bearer, ana: Athlete) -
     assert read.athlete_id == ana.pk
     assert read.clinic_id == ana.clinic_id
     assert read.detail == f"GET /api/v1/athletes/{ana.pk}/"
+
+
+def test_the_audit_page_names_the_client_by_its_name(
+    bearer: Bearer, ana: Athlete, admin: User, client: Client
+) -> None:
+    api, api_client = bearer("write", name="Front desk sync")
+    api.post(f"/api/v1/athletes/{ana.pk}/sessions/", {**WALK, "date": "2026-03-03"})
+    client.force_login(admin)
+
+    page = client.get("/audit/").content.decode()
+
+    # In the row that says who wrote the session, and among the "who" filter's choices.
+    assert page.count("Front desk sync (API client)") == 2
+    assert f">api client {api_client.pk}<" not in page
