@@ -34,6 +34,7 @@ from itbrehab.audit.context import name_api_user
 
 if TYPE_CHECKING:
     from knox.models import AuthToken
+    from rest_framework.request import Request
 
     from itbrehab.accounts.models import User
 
@@ -50,6 +51,15 @@ class TokenAuthentication(KnoxTokenAuthentication):
     The token's therapist is named to the audit here: DRF authenticates in the view,
     after the audit middleware has seen an anonymous request.
     """
+
+    def authenticate_header(self, request: Request) -> str:
+        # The 401's challenge (DRF asks the first authenticator): an API client that sent
+        # a bearer token is told to send one again, not a therapist's "Token".
+        # (The schema generator asks too, with no request: getattr.)
+        header = getattr(request, "META", {}).get("HTTP_AUTHORIZATION", "")
+        if header.lower().startswith("bearer "):
+            return 'Bearer realm="api"'
+        return super().authenticate_header(request)
 
     def authenticate_credentials(self, token: bytes) -> tuple[User, AuthToken]:
         if not TOKEN_SHAPE.fullmatch(token):

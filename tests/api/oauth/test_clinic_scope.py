@@ -68,7 +68,7 @@ def test_no_such_token_answers_401(db: None) -> None:
     response = client.get("/api/v1/athletes/")
 
     assert response.status_code == 401
-    assert response["WWW-Authenticate"].startswith("Token")
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'  # send a bearer token again
 
 
 def test_a_read_token_pulls_its_athletes_fhir_bundle_and_not_another_clinics(
