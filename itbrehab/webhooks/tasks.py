@@ -4,7 +4,7 @@
 endpoint of the clinic subscribed to the event; ``deliver_to`` makes one attempt, records
 it (``WebhookDelivery``) and, on an error, a timeout or an answer other than 2xx, schedules
 the next one after ``retry_delay(attempt)``: 30 s, doubling, at most 6 hours apart —
-30 s, 1, 2, 4, 8, 16, 32 min, 1 h 4, 2 h 8, 4 h 16, then every 6 h: the 15th and last
+30 s, 1, 2, 4, 8, 16, 32 min, 1 h 4, 2 h 8, 4 h 16, then every 6 h: the 14th and last
 attempt comes about 26.5 hours after the first (``RETRY_DELAYS``). Every attempt carries
 the same ``webhook-id``; the timestamp and signature are made anew.
 
@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 10
 FIRST_RETRY_SECONDS = 30
 LONGEST_RETRY_SECONDS = 6 * 60 * 60
-MAX_ATTEMPTS = 15
+MAX_ATTEMPTS = 14
 # Events this recent without any attempt are started again by the sweep (older ones were
 # given up: their retries would have ended).
 SWEEP_WINDOW = dt.timedelta(hours=24)

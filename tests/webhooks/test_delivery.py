@@ -86,7 +86,7 @@ def test_the_retries_cover_more_than_a_day_with_growing_delays() -> None:
     assert len(delays) == tasks.MAX_ATTEMPTS - 1
     assert delays[0] == 30
     assert all(a <= b for a, b in itertools.pairwise(delays))
-    assert sum(delays) >= 24 * 60 * 60
+    assert 24 * 60 * 60 <= sum(delays) < 27 * 60 * 60  # about 26.5 hours, as documented
     assert max(delays) == 6 * 60 * 60
 
 
