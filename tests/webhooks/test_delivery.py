@@ -186,3 +186,20 @@ def test_no_payload_carries_a_name_or_a_pain_value(
         assert ana.first_name not in body
         assert ana.last_name not in body
         assert not {"pain", "score", "pain_after", "pain_during"} & set(data)
+
+
+def test_a_proxy_from_the_environment_is_not_used(
+    admin: User, ana: Athlete, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through a proxy the host checked would not be the one reached."""
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("NO_PROXY", "")
+    endpoint = webhook_endpoint_create(admin=admin, url=receiver.url, events=["session.created"])
+    event = WebhookEvent.objects.create(
+        clinic=ana.clinic, type="session.created", payload={}, webhook_id="msg_p"
+    )
+
+    tasks.deliver_to(event.pk, endpoint.pk, 1)
+
+    assert endpoint.deliveries.get().status_code == 204
+    assert len(receiver.received) == 1
