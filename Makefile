@@ -6,6 +6,8 @@ LOCK := requirements/dev.lock
 
 # Local development defaults; the environment wins (CI sets DATABASE_URL and REDIS_URL).
 export DEBUG ?= true
+# Webhooks to http:// and to this machine (SPEC §10): development only.
+export WEBHOOK_ALLOW_PRIVATE ?= true
 
 .PHONY: install run test lint format lock clean
 

@@ -37,6 +37,7 @@ from athletes.session_checks import (
     sessions_around_new,
 )
 from itbrehab.accounts.models import User
+from itbrehab.webhooks import services as webhooks
 from progressions.stored import progression_refresh
 
 STAGE_START_IN_FUTURE = "The stage cannot start in the future (clinic time)."
@@ -113,6 +114,7 @@ def _session_store(
     session.full_clean(exclude=["athlete"], validate_constraints=False)
     new_session_store(session, around)
     progression_refresh(athlete)
+    webhooks.emit(athlete.clinic, "session.created", athlete=athlete.pk, session=session.pk)
     return session, True
 
 
@@ -145,6 +147,11 @@ def _lock(session: SessionLog) -> None:
             "athlete__clinic"
         )
     )
+
+
+def _session_emit(session: SessionLog, type: str) -> None:
+    athlete = session.athlete
+    webhooks.emit(athlete.clinic, type, athlete=athlete.pk, session=session.pk)
 
 
 @transaction.atomic
@@ -194,6 +201,7 @@ def session_log_update(
     if followed_before is not None:
         session_variables_refresh(followed_before)
     progression_refresh(session.athlete)
+    _session_emit(session, "session.updated")
     return session
 
 
@@ -216,6 +224,7 @@ def session_log_delete(*, session: SessionLog, expected_version: int | None = No
     if following is not None:
         session_variables_refresh(following)
     progression_refresh(session.athlete)
+    _session_emit(session, "session.deleted")
 
 
 @transaction.atomic
@@ -230,6 +239,9 @@ def pain_score_create(
     pain_score.full_clean(validate_constraints=False)  # see HOT_PATH
     pain_score.save()
     progression_refresh(athlete)
+    webhooks.emit(
+        athlete.clinic, "pain_score.created", athlete=athlete.pk, pain_score=pain_score.pk
+    )
     return pain_score
 
 

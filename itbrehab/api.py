@@ -10,6 +10,7 @@ from itbrehab.accounts.api import TokenView
 from itbrehab.api_clients.api import ApiClientViewSet
 from itbrehab.api_errors import not_found
 from itbrehab.audit.api import AuditEventListView
+from itbrehab.webhooks.api import WebhookEndpointViewSet
 from progressions import api as progressions_api
 
 router = SimpleRouter(trailing_slash=True)
@@ -42,6 +43,7 @@ router.register(
 router.register("sessions", sessions.SessionViewSet, basename="session")
 router.register("device-links", device_links.DeviceLinkViewSet, basename="device-link")
 router.register("api-clients", ApiClientViewSet, basename="api-client")
+router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),

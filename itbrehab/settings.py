@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     # API clients (SPEC §10): OAuth 2.0 client credentials, one per clinic integration.
     "oauth2_provider",
     "itbrehab.api_clients",
+    # Webhooks (SPEC §10): signed POSTs of a clinic's events, from an outbox, by Celery.
+    "itbrehab.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -312,11 +314,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "progressions.tasks.refresh_stored_progressions",
         "schedule": crontab(minute=35),
     },
+    # Every 10 minutes: deliver the webhook events a dead worker never started on.
+    "webhook-sweep": {
+        "task": "itbrehab.webhooks.tasks.sweep_undelivered",
+        "schedule": crontab(minute="*/10"),
+    },
     "clear-expired-sessions": {
         "task": "itbrehab.tasks.clear_expired_sessions",
         "schedule": crontab(minute=17, hour=3),
     },
 }
+
+# Webhook URLs must be https and resolve to public addresses (SPEC §10); true only in
+# development and tests, where http and private, loopback or link-local hosts are allowed.
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
 
 # A reminder claimed by a worker that then died is sent again once this lease has passed.
 REMINDER_CLAIM_LEASE_SECONDS = env.int("REMINDER_CLAIM_LEASE_SECONDS", default=15 * 60)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from athletes.models import Athlete, AthleteStatus
 from itbrehab.accounts.models import User
+from itbrehab.webhooks import services as webhooks
 from progressions.models import StageChange, StageReview
 from progressions.rules.protocol import (
     DEFAULT_LADDER,
@@ -135,6 +136,7 @@ def stage_change_create(
         ]
     )
     progression_refresh(athlete)
+    webhooks.emit(athlete.clinic, "stage.changed", athlete=athlete.pk, stage_change=change.pk)
     return change
 
 
@@ -233,4 +235,11 @@ def stage_review_decide(
     review.stage_change = change
     review.full_clean()
     review.save()
+    webhooks.emit(
+        athlete.clinic,
+        "review.decided",
+        athlete=athlete.pk,
+        review=review.pk,
+        stage_change=None if change is None else change.pk,
+    )
     return review

@@ -68,6 +68,10 @@ class Clinic(models.Model):
         default=False,
         help_text="Leave athletes' names, stages and pain out of the weekly stage-review email.",
     )
+    # The event types some live webhook endpoint of the clinic wants, kept by
+    # ``itbrehab.webhooks.services``: a write, which has its athlete's clinic loaded
+    # already, knows without a query whether to write an event to the outbox.
+    webhook_events = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -25,6 +25,9 @@ from athletes.models import RUNNING_TYPES, Athlete, SessionLog
 from athletes.session_checks import athlete_session_variables_refresh
 from itbrehab.accounts.models import User
 from itbrehab.api_auth import TOKEN_AUTH_QUERIES
+from itbrehab.webhooks.models import WebhookEvent
+from itbrehab.webhooks.services import webhook_endpoint_create
+from itbrehab.webhooks.tasks import deliver
 from progressions.stored import REFRESH_QUERIES
 from tests.factories import AthleteFactory
 from tests.support.api import token_client
@@ -42,6 +45,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # the following session's check when the new one was logged before it); then the
 # athlete's stored progression (progressions.stored.REFRESH_QUERIES).
 SESSION_POST_QUERIES = TOKEN_AUTH_QUERIES + 4 + REFRESH_QUERIES
+# Webhooks (SPEC §10): a clinic with a live endpoint subscribed to ``session.created`` pays
+# one more statement, the outbox's INSERT. The others pay nothing: whether anyone wants
+# the event is read from the clinic, already joined to the athlete (``webhooks.emit``).
+OUTBOX_INSERT = 1
 # The phone's POST /m/log/: its browser session, its link (athlete and clinic joined),
 # then the same three as the API's write, and the stored progression.
 PHONE_LOG_QUERIES = 5 + REFRESH_QUERIES
@@ -50,6 +57,7 @@ PHONE_LOG_QUERIES = 5 + REFRESH_QUERIES
 PT_SESSION_CREATE_QUERIES = 6 + REFRESH_QUERIES
 
 SIZES = {"small": 5, "large": 500}
+HOOK_URL = "https://hooks.example.com/itb"
 
 WARNED_RUN = {  # after the history's last session, an uphill 30-minute walk: five changes
     "activity": "run",
@@ -111,6 +119,24 @@ def test_a_warned_session_is_logged_within_the_budget(athlete: Athlete, therapis
         body["warnings"],
     )
     assert_checks_as_if_recomputed(athlete)
+
+
+def test_a_clinic_with_webhooks_pays_one_insert_more(
+    athlete: Athlete, therapist: User, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    settings.WEBHOOK_ALLOW_PRIVATE = True  # no DNS look-up of the made-up host
+    therapist.is_clinic_admin = True
+    therapist.save(update_fields=["is_clinic_admin"])
+    webhook_endpoint_create(admin=therapist, url=HOOK_URL, events=["session.created"])
+    queued: list[int] = []
+    monkeypatch.setattr(deliver, "delay", queued.append)  # the delivery itself: tests/webhooks
+    client = token_client(therapist)
+
+    response, statements = counted(lambda: post(client, athlete))
+
+    assert response.status_code == 201, response.content
+    assert len(statements) <= SESSION_POST_QUERIES + OUTBOX_INSERT, statements
+    assert queued == [WebhookEvent.objects.get(type="session.created").pk]
 
 
 def test_a_session_logged_before_others_rechecks_the_next_within_the_budget(

@@ -1,0 +1,27 @@
+"""Reads of webhooks, scoped to the admin's own clinic."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from itbrehab.accounts.models import User
+from itbrehab.webhooks.models import WebhookDelivery, WebhookEndpoint
+
+
+def webhook_endpoints_for_admin(admin: User) -> QuerySet[WebhookEndpoint]:
+    """Return the live endpoints of the admin's clinic, newest first."""
+    return WebhookEndpoint.objects.filter(clinic_id=admin.clinic_id, disabled_at__isnull=True)
+
+
+def webhook_endpoint_for_admin(admin: User, endpoint_id: int | str) -> WebhookEndpoint:
+    """Return the live endpoint if it belongs to the admin's clinic; raise Http404 otherwise."""
+    try:
+        return webhook_endpoints_for_admin(admin).get(pk=int(endpoint_id))
+    except (WebhookEndpoint.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such webhook in your clinic.") from None
+
+
+def webhook_deliveries(endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:
+    """Return the endpoint's attempts, newest first, each with its event."""
+    return endpoint.deliveries.select_related("event")
