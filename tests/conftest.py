@@ -177,3 +177,16 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         pytest.exit(f"CI must run on PostgreSQL (DATABASE_URL), not {engine}.", returncode=3)
     if not settings.CELERY_BROKER_URL.startswith("redis://"):
         pytest.exit("CI must run Celery on Redis (REDIS_URL).", returncode=3)
+
+
+@pytest.fixture
+def eager_celery() -> Iterator[None]:
+    """Run ``.delay()`` and ``apply_async()`` in-process, at once (countdowns are skipped):
+    the queue itself is tested with a real worker (``tests/progressions/test_reminder_worker``)."""
+    from itbrehab.celery import app
+
+    eager = {"task_always_eager": True, "task_eager_propagates": True}
+    saved = {key: app.conf[key] for key in eager}
+    app.conf.update(eager)
+    yield
+    app.conf.update(saved)

@@ -28,18 +28,6 @@ def admin(therapist: User) -> User:
     return therapist
 
 
-@pytest.fixture
-def eager_celery() -> Iterator[None]:
-    """Run ``.delay()`` and ``apply_async()`` in-process, at once (countdowns are skipped)."""
-    from itbrehab.celery import app
-
-    eager = {"task_always_eager": True, "task_eager_propagates": True}
-    saved = {key: app.conf[key] for key in eager}
-    app.conf.update(eager)
-    yield
-    app.conf.update(saved)
-
-
 @dataclass
 class Receiver:
     """What the loopback server got, and the statuses it answers with (then 204)."""

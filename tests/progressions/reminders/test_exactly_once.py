@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -34,18 +34,6 @@ def test_the_same_dispatch_handed_out_twice_is_sent_once(
     assert sorted(message.to[0] for message in mailoutbox) == sorted(pt.email for pt in pts)
     assert ReminderDispatch.objects.count() == 3
     assert set(ReminderDispatch.objects.values_list("attempts", flat=True)) == {1}
-
-
-@pytest.fixture
-def eager_celery() -> Iterator[None]:
-    """Run ``.delay()`` in-process: the queue itself is tested in ``test_reminder_worker``."""
-    from itbrehab.celery import app
-
-    eager = {"task_always_eager": True, "task_eager_propagates": True}
-    saved = {key: app.conf[key] for key in eager}
-    app.conf.update(eager)
-    yield
-    app.conf.update(saved)
 
 
 @pytest.mark.usefixtures("eager_celery")
