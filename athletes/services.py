@@ -114,7 +114,7 @@ def _session_store(
     session.full_clean(exclude=["athlete"], validate_constraints=False)
     new_session_store(session, around)
     progression_refresh(athlete)
-    webhooks.emit(athlete.clinic, "session.created", athlete=athlete.pk, session=session.pk)
+    _session_emit(session, "session.created")
     return session, True
 
 
@@ -150,6 +150,7 @@ def _lock(session: SessionLog) -> None:
 
 
 def _session_emit(session: SessionLog, type: str) -> None:
+    """Write the session's event to the webhooks outbox, in the write's transaction."""
     athlete = session.athlete
     webhooks.emit(athlete.clinic, type, athlete=athlete.pk, session=session.pk)
 
