@@ -11,13 +11,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-# SPEC §10's events. ``progression.changed`` may be subscribed to but is not emitted yet.
+# SPEC §10's events.
 EVENT_TYPES = {
     "session.created": "A session was logged.",
     "session.updated": "A session was changed.",
     "session.deleted": "A session was deleted.",
     "pain_score.created": "A pain score was recorded.",
-    "progression.changed": "An athlete's recommendation or red flags changed (not sent yet).",
+    "progression.changed": "An athlete's recommendation or red flags changed.",
     "stage.changed": "An athlete's stage was changed.",
     "review.decided": "A weekly stage review was decided.",
 }
@@ -37,7 +37,14 @@ class WebhookEndpoint(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="webhook_endpoints_made"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # Set when an admin deletes it (its delivery log stays) or, later, when it kept failing.
+    # Set when an admin deletes it: nothing is sent to it or shown of it again, and its
+    # delivery log stays.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    # Since when every attempt to it failed (cleared by a success): after
+    # ``DISABLE_AFTER`` of failures it is disabled (``disabled_at``), its admins emailed.
+    failing_since = models.DateTimeField(null=True, blank=True)
+    # Set when it was disabled for failing: still listed, sent nothing until an admin
+    # enables it again.
     disabled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -45,6 +52,11 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.url} ({self.clinic})"
+
+    @property
+    def is_live(self) -> bool:
+        """Whether events are sent to it: neither deleted nor disabled."""
+        return self.deleted_at is None and self.disabled_at is None
 
 
 class WebhookEvent(models.Model):
@@ -80,12 +92,30 @@ class WebhookDelivery(models.Model):
     error = models.CharField(max_length=500, blank=True)
     duration_ms = models.PositiveIntegerField()
     at = models.DateTimeField(auto_now_add=True)
+    # When the next attempt is due, for a retry too far ahead to wait in the queue (see
+    # ``tasks.QUEUE_DELAY_LIMIT``): the sweep starts it then and empties this.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Who asked for this attempt with "send again" (empty: sent by the app).
+    sent_again_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-at", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["endpoint", "event", "attempt"], name="webhook_delivery_attempt_once"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(next_attempt_at__isnull=False),
+                name="webhook_delivery_retry_due",
             )
         ]
 

@@ -10,12 +10,14 @@ from itbrehab.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 
 def webhook_endpoints_for_admin(admin: User) -> QuerySet[WebhookEndpoint]:
-    """Return the live endpoints of the admin's clinic, newest first."""
-    return WebhookEndpoint.objects.filter(clinic_id=admin.clinic_id, disabled_at__isnull=True)
+    """Return the endpoints of the admin's clinic that were not deleted (live or disabled
+    for failing), newest first."""
+    return WebhookEndpoint.objects.filter(clinic_id=admin.clinic_id, deleted_at__isnull=True)
 
 
 def webhook_endpoint_for_admin(admin: User, endpoint_id: int | str) -> WebhookEndpoint:
-    """Return the live endpoint if it belongs to the admin's clinic; raise Http404 otherwise."""
+    """Return the endpoint if it belongs to the admin's clinic and was not deleted; raise
+    Http404 otherwise."""
     try:
         return webhook_endpoints_for_admin(admin).get(pk=int(endpoint_id))
     except (WebhookEndpoint.DoesNotExist, ValueError, TypeError):

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from itbrehab.webhooks.addresses import AddressNotAllowed, check_url
 from itbrehab.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from itbrehab.webhooks.services import live_endpoints
 
 logger = logging.getLogger(__name__)
 
@@ -66,13 +67,14 @@ def body_of(event: WebhookEvent) -> str:
 def deliver(event_id: int) -> None:
     """Start delivering the event to each live endpoint of its clinic that wants it."""
     event = WebhookEvent.objects.get(pk=event_id)
-    endpoints = WebhookEndpoint.objects.filter(clinic_id=event.clinic_id, disabled_at__isnull=True)
-    for endpoint in endpoints:
+    for endpoint in live_endpoints().filter(clinic_id=event.clinic_id):
         if event.type in endpoint.events:
             deliver_to.delay(event_id, endpoint.pk, 1)
 
 
-def attempt_delivery(event: WebhookEvent, endpoint: WebhookEndpoint, attempt: int) -> bool:
+def attempt_delivery(
+    event: WebhookEvent, endpoint: WebhookEndpoint, attempt: int, sent_again_by: int | None = None
+) -> bool:
     """POST the event to the endpoint once, record the attempt, return whether it succeeded."""
     body = body_of(event)
     timestamp = int(time.time())
@@ -116,6 +118,7 @@ def attempt_delivery(event: WebhookEvent, endpoint: WebhookEndpoint, attempt: in
         status_code=status_code,
         error=error[:500],
         duration_ms=duration_ms,
+        sent_again_by_id=sent_again_by,
     )
     if error:
         logger.info(
@@ -129,15 +132,20 @@ def attempt_delivery(event: WebhookEvent, endpoint: WebhookEndpoint, attempt: in
 
 
 @shared_task
-def deliver_to(event_id: int, endpoint_id: int, attempt: int) -> None:
-    """Make attempt ``attempt`` of the event to the endpoint; schedule the next on failure."""
+def deliver_to(
+    event_id: int, endpoint_id: int, attempt: int, sent_again_by: int | None = None
+) -> None:
+    """Make attempt ``attempt`` of the event to the endpoint; schedule the next on failure.
+
+    ``sent_again_by``: the admin who asked for it ("send again").
+    """
     event = WebhookEvent.objects.get(pk=event_id)
     endpoint = WebhookEndpoint.objects.get(pk=endpoint_id)
-    if endpoint.disabled_at is not None:
+    if not endpoint.is_live:
         return
     if WebhookDelivery.objects.filter(endpoint=endpoint, event=event, attempt=attempt).exists():
         return  # this attempt ran already (a task given back after a crash, run twice)
-    if attempt_delivery(event, endpoint, attempt) or attempt >= MAX_ATTEMPTS:
+    if attempt_delivery(event, endpoint, attempt, sent_again_by) or attempt >= MAX_ATTEMPTS:
         return
     deliver_to.apply_async((event_id, endpoint_id, attempt + 1), countdown=retry_delay(attempt))
 

@@ -92,7 +92,7 @@ def test_delete_stops_the_endpoint_and_keeps_its_log(admin_api: APIClient, admin
 
     assert response.status_code == 204
     endpoint.refresh_from_db()
-    assert endpoint.disabled_at is not None
+    assert endpoint.deleted_at is not None
     assert admin_api.get(URL).json()["results"] == []
     assert admin_api.get(f"{URL}{endpoint.pk}/deliveries/").status_code == 404
     admin.clinic.refresh_from_db()
@@ -109,7 +109,7 @@ def test_another_clinics_endpoint_is_404(admin: User, outsider: User) -> None:
     assert other.get(f"{URL}{endpoint.pk}/deliveries/").status_code == 404
     assert other.delete(f"{URL}{endpoint.pk}/").status_code == 404
     endpoint.refresh_from_db()
-    assert endpoint.disabled_at is None
+    assert endpoint.deleted_at is None
 
 
 def test_a_therapist_who_is_not_admin_gets_403(admin: User, colleague: User) -> None:
