@@ -37,7 +37,6 @@ from athletes.session_checks import (
     sessions_around_new,
 )
 from itbrehab.accounts.models import User
-from itbrehab.webhooks import services as webhooks
 from progressions.stored import progression_refresh
 
 STAGE_START_IN_FUTURE = "The stage cannot start in the future (clinic time)."
@@ -113,8 +112,7 @@ def _session_store(
     # (the database still enforces it); CHECKs: see HOT_PATH.
     session.full_clean(exclude=["athlete"], validate_constraints=False)
     new_session_store(session, around)
-    progression_refresh(athlete)
-    _session_emit(session, "session.created")
+    progression_refresh(athlete, "session.created", session=session.pk)
     return session, True
 
 
@@ -147,12 +145,6 @@ def _lock(session: SessionLog) -> None:
             "athlete__clinic"
         )
     )
-
-
-def _session_emit(session: SessionLog, type: str) -> None:
-    """Write the session's event to the webhooks outbox, in the write's transaction."""
-    athlete = session.athlete
-    webhooks.emit(athlete.clinic, type, athlete=athlete.pk, session=session.pk)
 
 
 @transaction.atomic
@@ -201,8 +193,7 @@ def session_log_update(
     session_neighbours_refresh(session)
     if followed_before is not None:
         session_variables_refresh(followed_before)
-    progression_refresh(session.athlete)
-    _session_emit(session, "session.updated")
+    progression_refresh(session.athlete, "session.updated", session=session.pk)
     return session
 
 
@@ -224,8 +215,7 @@ def session_log_delete(*, session: SessionLog, expected_version: int | None = No
     session.save(update_fields=["deleted_at", "version", "updated_at"])
     if following is not None:
         session_variables_refresh(following)
-    progression_refresh(session.athlete)
-    _session_emit(session, "session.deleted")
+    progression_refresh(session.athlete, "session.deleted", session=session.pk)
 
 
 @transaction.atomic
@@ -239,10 +229,7 @@ def pain_score_create(
     pain_score = PainScore(athlete=athlete, date=date, score=score, context=context)
     pain_score.full_clean(validate_constraints=False)  # see HOT_PATH
     pain_score.save()
-    progression_refresh(athlete)
-    webhooks.emit(
-        athlete.clinic, "pain_score.created", athlete=athlete.pk, pain_score=pain_score.pk
-    )
+    progression_refresh(athlete, "pain_score.created", pain_score=pain_score.pk)
     return pain_score
 
 

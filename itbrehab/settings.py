@@ -314,10 +314,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "progressions.tasks.refresh_stored_progressions",
         "schedule": crontab(minute=35),
     },
+    # Every 10 minutes: announce the progressions that changed without a write (a red
+    # flag that expired with time, re-evaluated by a page view or the hourly refresh).
+    "progression-announce": {
+        "task": "progressions.tasks.announce_progression_changes",
+        "schedule": crontab(minute="*/10"),
+    },
     # Every 10 minutes: deliver the webhook events a dead worker never started on.
     "webhook-sweep": {
         "task": "itbrehab.webhooks.tasks.sweep_undelivered",
         "schedule": crontab(minute="*/10"),
+    },
+    # Every minute: start the webhook retries that waited in the database (too far ahead
+    # for the queue).
+    "webhook-retries": {
+        "task": "itbrehab.webhooks.tasks.sweep_retries",
+        "schedule": crontab(),
     },
     "clear-expired-sessions": {
         "task": "itbrehab.tasks.clear_expired_sessions",

@@ -8,6 +8,6 @@ class ProgressionsConfig(AppConfig):
     verbose_name = "Stage progression"
 
     def ready(self) -> None:
-        from progressions import stored
+        from progressions import generations
 
-        stored.connect_signals()
+        generations.connect_signals()

@@ -180,6 +180,8 @@ class StoredProgression(models.Model):
     on such a day rebuilds it with ``Progression.from_dict`` instead of evaluating the
     athlete's history. ``data`` is empty when there is no answer to keep.
 
+    ``answer_key`` and ``announced_key``: what the ``progression.changed`` webhook compares.
+
     ``generation`` counts the writes to the athlete's inputs (the athlete, their
     sessions, pain check-ins): each one adds one and empties the answer, in the write's
     own statement (a PostgreSQL trigger; a signal on SQLite). An answer is stored only
@@ -210,9 +212,24 @@ class StoredProgression(models.Model):
     # changes them, no answer of the old rules holds.
     rules = models.CharField(max_length=16, blank=True, default="")
     computed_at = models.DateTimeField(auto_now=True)
+    # What ``progression.changed`` compares (SPEC §10): a fingerprint of the stored
+    # answer's recommendation and red flags (``progressions.stored.answer_key``), and the
+    # one last announced. A write announces its change at once; an answer a reader or the
+    # hourly refresh stored (a red flag that expired with time) is announced by
+    # ``announce_changes``. The triggers leave both alone (their defaults are the
+    # database's, for the triggers' INSERT).
+    answer_key = models.CharField(max_length=16, blank=True, default="", db_default="")
+    announced_key = models.CharField(max_length=16, blank=True, default="", db_default="")
 
     class Meta:
-        indexes = [models.Index(fields=["valid_until"], name="storedprogression_valid_until")]
+        indexes = [
+            models.Index(fields=["valid_until"], name="storedprogression_valid_until"),
+            models.Index(
+                fields=["athlete"],
+                condition=Q(data__isnull=False) & ~Q(answer_key=F("announced_key")),
+                name="storedprogression_unannounced",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(data__isnull=True)

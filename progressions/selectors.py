@@ -110,16 +110,18 @@ def engine_inputs(
 @dataclass
 class EngineRow:
     """One athlete as stored now, the generation of its stored progression (None: no
-    row) and what the engine reads for it: read together, at one moment."""
+    row) and what the engine reads for it: read together, at one moment. ``announced``:
+    the row's ``announced_key`` (what ``progression.changed`` last announced)."""
 
     athlete: Athlete
     generation: int | None
     sessions: list[SessionRecord]
     scores: list[PainScoreRecord]
+    announced: str = ""
 
 
 _ENGINE_ROWS_SQL = f"""
-SELECT a.*, sp.generation AS engine_generation,
+SELECT a.*, sp.generation AS engine_generation, sp.announced_key AS engine_announced,
   (SELECT COALESCE(json_agg(to_jsonb(s)), '[]'::json) FROM {SessionLog._meta.db_table} s
      WHERE s.athlete_id = a.id AND s.deleted_at IS NULL
        AND s.date >= LEAST(a.stage_started_on, %s) AND s.date <= %s
@@ -194,10 +196,11 @@ def engine_rows(athlete_ids: Sequence[int], today: dt.date) -> dict[int, EngineR
         for athlete in athletes:
             try:
                 generation: int | None = athlete.stored_progression.generation
+                announced = athlete.stored_progression.announced_key
             except ObjectDoesNotExist:
-                generation = None
+                generation, announced = None, ""
             rows[athlete.pk] = EngineRow(
-                athlete, generation, sessions[athlete.pk], scores[athlete.pk]
+                athlete, generation, sessions[athlete.pk], scores[athlete.pk], announced
             )
         return rows
     window = _window_start(today)
@@ -219,7 +222,11 @@ def engine_rows(athlete_ids: Sequence[int], today: dt.date) -> dict[int, EngineR
             for p in _json(athlete.engine_scores)
         ]
         rows[athlete.pk] = EngineRow(
-            athlete, athlete.engine_generation, [session_record(s) for s in found], scores
+            athlete,
+            athlete.engine_generation,
+            [session_record(s) for s in found],
+            scores,
+            athlete.engine_announced or "",
         )
     return rows
 

@@ -135,8 +135,7 @@ def stage_change_create(
             "updated_at",
         ]
     )
-    progression_refresh(athlete)
-    webhooks.emit(athlete.clinic, "stage.changed", athlete=athlete.pk, stage_change=change.pk)
+    progression_refresh(athlete, "stage.changed", stage_change=change.pk)
     return change
 
 

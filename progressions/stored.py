@@ -5,9 +5,10 @@ stage change or a review's decision moves, a session, a pain check-in) or when t
 calendar moves a row out of a window (a red flag, a gate session). So:
 
 - **Writes** empty the athlete's stored answer and add one to its ``generation`` in the
-  same statement (a PostgreSQL trigger on each input table, registered here; on SQLite,
-  Django's save and delete signals), and the services then store the new answer,
-  evaluated for the clinic's today, in the same transaction (``progression_refresh``).
+  same statement (a PostgreSQL trigger on each input table, registered in
+  ``generations.py``; on SQLite, Django's save and delete signals), and the services then
+  store the new answer, evaluated for the clinic's today, in the same transaction
+  (``progression_refresh``).
   Nothing can leave a stale answer behind: not a service, a ``QuerySet.update()``, the
   admin or a shell.
 - **Readers** (the dashboard, the athlete list, the weekly email) take the stored answer
@@ -32,19 +33,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import pgtrigger
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import connection, models
+from django.db import transaction
 from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.functions import Now
-from django.db.models.signals import post_delete, post_save
 
-from athletes.models import Athlete, PainScore, SessionLog
+from athletes.models import Athlete
 from itbrehab.accounts.models import Clinic
+from itbrehab.webhooks import services as webhooks
 from progressions.models import StoredProgression
 from progressions.rules import PainScoreRecord, Progression, SessionRecord
 from progressions.selectors import engine_rows, evaluate_on, progressions_for_athletes
@@ -126,27 +127,53 @@ def _case(values: dict[int, Any], seen: dict[int, int], name: str) -> Case:
     )
 
 
+def answer_key(data: dict[str, Any]) -> str:
+    """What ``progression.changed`` compares (SPEC §10), from ``Progression.as_dict()``:
+    the recommendation and the red flags (each one's code, sessions and dates), as a
+    short fingerprint. A frozen copy is in migration 0008."""
+    flags = [[f["code"], f["session_ids"], f["dates"]] for f in data["red_flags"]]
+    text = json.dumps([data["recommendation"], flags], separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def _save(
-    answers: dict[int, Progression], until: dict[int, dt.date], seen: dict[int, int | None]
-) -> None:
+    answers: dict[int, Progression],
+    until: dict[int, dt.date],
+    seen: dict[int, int | None],
+    *,
+    announce: bool = False,
+) -> bool:
     """Store the answers where the generation is unchanged: one UPDATE (+ one INSERT for
-    athletes without a row, which a concurrent write's row wins over)."""
+    athletes without a row, which a concurrent write's row wins over).
+
+    ``announce`` (one athlete, a write's): the answer counts as announced too; returns
+    whether the row was updated. A first answer (an INSERT) counts as announced: there
+    was nothing to change from.
+    """
+    datas = {pk: answers[pk].as_dict() for pk in seen}
     have = {pk: g for pk, g in seen.items() if g is not None}
+    stored = False
     if have:
         columns = {
             "computed_on": {pk: answers[pk].as_of for pk in have},
             "valid_until": {pk: until[pk] for pk in have},
             "recommendation": {pk: str(answers[pk].recommendation) for pk in have},
             "red_flag_count": {pk: len(answers[pk].red_flags) for pk in have},
-            "data": {pk: answers[pk].as_dict() for pk in have},
+            "data": {pk: datas[pk] for pk in have},
             "rules": dict.fromkeys(have, RULES_VERSION),
+            "answer_key": {pk: answer_key(datas[pk]) for pk in have},
         }
+        if announce:
+            columns["announced_key"] = columns["answer_key"]
         if len(have) == 1:  # a write's own athlete: the same UPDATE without the CASEs
             ((pk, generation),) = have.items()
-            StoredProgression.objects.filter(athlete_id=pk, generation=generation).update(
-                computed_at=Now(), **{name: values[pk] for name, values in columns.items()}
+            stored = bool(
+                StoredProgression.objects.filter(athlete_id=pk, generation=generation).update(
+                    computed_at=Now(), **{name: values[pk] for name, values in columns.items()}
+                )
             )
         else:
+            assert not announce, "only one athlete's write announces at once"
             StoredProgression.objects.filter(athlete_id__in=list(have)).update(
                 computed_at=Now(),
                 **{name: _case(values, have, name) for name, values in columns.items()},
@@ -161,13 +188,16 @@ def _save(
                     valid_until=until[pk],
                     recommendation=str(answers[pk].recommendation),
                     red_flag_count=len(answers[pk].red_flags),
-                    data=answers[pk].as_dict(),
+                    data=datas[pk],
                     rules=RULES_VERSION,
+                    answer_key=answer_key(datas[pk]),
+                    announced_key=answer_key(datas[pk]),
                 )
                 for pk in missing
             ],
             ignore_conflicts=True,
         )
+    return stored
 
 
 def store(
@@ -184,14 +214,27 @@ def store(
     """
     if not athletes:
         return {}
+    return _store(athletes, today=today, probe_days=probe_days)[0]
+
+
+def _store(
+    athletes: Sequence[Athlete], *, today: dt.date, probe_days: int = 0, announce: bool = False
+) -> tuple[dict[int, Progression], bool]:
+    """``store``; with ``announce`` (one athlete), also whether its recommendation or red
+    flags differ from the answer last announced (and the new one was stored)."""
     rows = engine_rows([a.pk for a in athletes], today)
     answers: dict[int, Progression] = {}
     until: dict[int, dt.date] = {}
     for pk, row in rows.items():
         answers[pk] = answer = evaluate_on(row.athlete, today, row.sessions, row.scores)
         until[pk] = _holds_until(row.athlete, answer, row.sessions, row.scores, probe_days)
-    _save(answers, until, {pk: row.generation for pk, row in rows.items()})
-    return answers
+    seen = {pk: row.generation for pk, row in rows.items()}
+    stored = _save(answers, until, seen, announce=announce)
+    changed = False
+    if announce and stored:
+        ((pk, row),) = rows.items()
+        changed = row.announced not in ("", answer_key(answers[pk].as_dict()))
+    return answers, changed
 
 
 def stored_progressions(athletes: Iterable[Athlete], *, today: dt.date) -> dict[int, Progression]:
@@ -218,14 +261,59 @@ def stored_progression(athlete: Athlete, *, today: dt.date) -> Progression:
     return stored_progressions([athlete], today=today)[athlete.pk]
 
 
-def progression_refresh(athlete: Athlete) -> Progression:
+def progression_refresh(athlete: Athlete, event: str | None = None, **ids: Any) -> Progression:
     """Store the athlete's answer after a write to one of its inputs (inside the write's
-    transaction, after its last statement: the trigger removed the old row).
+    transaction, after its last statement: the trigger removed the old row), and announce
+    to the clinic's webhooks the write's ``event`` (with ``ids`` besides the athlete's)
+    and ``progression.changed`` if the recommendation or the red flags changed: one
+    INSERT for both, none when the clinic wants neither.
 
     ``store`` evaluates the athlete as stored now: the caller's copy may predate a stage
     change made through another copy (a review's decision).
     """
-    return store([athlete], today=athlete.clinic.today())[athlete.pk]
+    answers, changed = _store([athlete], today=athlete.clinic.today(), announce=True)
+    announcements: list[webhooks.Announcement] = []
+    if event is not None:
+        announcements.append((athlete.clinic, event, {"athlete": athlete.pk, **ids}))
+    if changed:
+        announcements.append((athlete.clinic, "progression.changed", {"athlete": athlete.pk}))
+    webhooks.emit_all(announcements)
+    return answers[athlete.pk]
+
+
+# Stored answers whose recommendation or red flags were not announced yet.
+_UNANNOUNCED = Q(data__isnull=False) & ~Q(answer_key=F("announced_key"))
+
+
+def announce_changes(*, batch: int = 500) -> int:
+    """Announce ``progression.changed`` for each answer stored by a reader or the hourly
+    refresh (a red flag that expired with time, a gate session out of its window) whose
+    recommendation or red flags differ from the last announced; return how many rows.
+
+    Rows a write holds are skipped (``SKIP LOCKED``): that write announces its own
+    change. An athlete's first answer (nothing announced yet) is not a change.
+    """
+    done = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                StoredProgression.objects.select_for_update(of=("self",), skip_locked=True)
+                .filter(_UNANNOUNCED)
+                .select_related("athlete__clinic")
+                .only("announced_key", "athlete__clinic__webhook_events")
+                .order_by()[:batch]
+            )
+            webhooks.emit_all(
+                (row.athlete.clinic, "progression.changed", {"athlete": row.athlete_id})
+                for row in rows
+                if row.announced_key
+            )
+            StoredProgression.objects.filter(athlete_id__in=[r.athlete_id for r in rows]).update(
+                announced_key=F("answer_key")
+            )
+        done += len(rows)
+        if len(rows) < batch:
+            return done
 
 
 def _clinic_days() -> Iterator[tuple[dt.date, Q]]:
@@ -299,88 +387,3 @@ def verify(*, repair: bool = False, batch: int = 500) -> Verification:
                 store(drifted, today=today)
                 found.repaired += len(drifted)
     return found
-
-
-# --- A new generation when an input changes ------------------------------------------
-
-_TABLE = StoredProgression._meta.db_table
-
-
-_NEW_GENERATION = (
-    f"INSERT INTO {_TABLE} (athlete_id, generation, recommendation, red_flag_count, rules,"
-    " computed_at) VALUES ({athlete}, 1, '', 0, '', now()) ON CONFLICT (athlete_id) DO UPDATE"
-    f" SET generation = {_TABLE}.generation + 1, data = NULL, computed_on = NULL,"
-    " valid_until = NULL, recommendation = '', red_flag_count = 0, rules = '';"
-)
-
-
-def _new_generation(column: str, *, athlete_table: bool = False) -> pgtrigger.Trigger:
-    """An AFTER row trigger: the row's athlete (old and new) gets a new generation.
-
-    On the athletes' own table a delete removes the row instead (the athlete is gone).
-    """
-    if athlete_table:
-        deleted = f"DELETE FROM {_TABLE} WHERE athlete_id = OLD.{column};"
-    else:
-        deleted = _NEW_GENERATION.format(athlete=f"OLD.{column}")
-    return pgtrigger.Trigger(
-        name="stored_progression_stale",
-        when=pgtrigger.After,
-        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
-        func=(
-            f"IF TG_OP = 'DELETE' THEN {deleted} RETURN NULL; END IF; "
-            + _NEW_GENERATION.format(athlete=f"NEW.{column}")
-            + f" IF TG_OP = 'UPDATE' AND OLD.{column} IS DISTINCT FROM NEW.{column} THEN "
-            + _NEW_GENERATION.format(athlete=f"OLD.{column}")
-            + " END IF; RETURN NULL;"
-        ),
-    )
-
-
-# What the engine reads: the athlete (stage, settings, name), sessions, pain check-ins.
-# Stage changes and reviews reach it through the athlete's stage fields.
-INPUTS: dict[type[models.Model], str] = {
-    Athlete: "id",
-    SessionLog: "athlete_id",
-    PainScore: "athlete_id",
-}
-for _model, _column in INPUTS.items():
-    pgtrigger.register(_new_generation(_column, athlete_table=_model is Athlete))(_model)
-
-
-def _athlete_id(instance: models.Model) -> int:
-    return instance.pk if isinstance(instance, Athlete) else instance.athlete_id  # type: ignore[attr-defined]
-
-
-def triggers_remove_it() -> bool:
-    """Return whether the database's triggers empty stored answers (PostgreSQL)."""
-    return connection.vendor == "postgresql"
-
-
-def _input_written(sender: type[models.Model], instance: models.Model, **kwargs: object) -> None:
-    # PostgreSQL's trigger has done it already, in the write's own statement.
-    if triggers_remove_it():
-        return
-    athlete_id = _athlete_id(instance)
-    emptied = StoredProgression.objects.filter(athlete_id=athlete_id).update(
-        generation=F("generation") + 1,
-        data=None,
-        computed_on=None,
-        valid_until=None,
-        recommendation="",
-        red_flag_count=0,
-        rules="",
-    )
-    if not emptied and Athlete.objects.filter(pk=athlete_id).exists():
-        StoredProgression.objects.get_or_create(athlete_id=athlete_id, defaults={"generation": 1})
-
-
-def connect_signals() -> None:
-    """On SQLite (no triggers): empty the stored answer when Django writes an input."""
-    for model in INPUTS:
-        if model is Athlete:
-            # Deleting an athlete deletes the row with it (CASCADE).
-            post_save.connect(_input_written, sender=model, dispatch_uid=f"stale-{model.__name__}")
-            continue
-        for signal in (post_save, post_delete):
-            signal.connect(_input_written, sender=model, dispatch_uid=f"stale-{model.__name__}")

@@ -48,4 +48,13 @@ def refresh_stored_progressions() -> int:
     Every hour from beat, each clinic on its own today: a clinic's midnight is within an
     hour of some run. A reader never waits for it (it evaluates what is past its day).
     """
-    return stored.refresh_due()
+    refreshed = stored.refresh_due()
+    stored.announce_changes()
+    return refreshed
+
+
+@shared_task(ignore_result=True)
+def announce_progression_changes() -> int:
+    """Send ``progression.changed`` for answers a page view or the hourly refresh stored
+    that changed (a red flag expired with time); return how many. Every 10 minutes."""
+    return stored.announce_changes()

@@ -24,6 +24,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.models import AuthToken
 from knox.settings import knox_settings
+from oauth2_provider.models import AccessToken
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -86,7 +87,8 @@ class MfaEnrolmentRequired(exceptions.PermissionDenied):
 
 
 class TokenView(APIView):
-    """``POST`` email + password → a token; ``DELETE`` revokes the token in use."""
+    """``POST`` email + password → a token; ``DELETE`` revokes the token in use (an API
+    client's bearer token too)."""
 
     authentication_classes = APIView.authentication_classes
 
@@ -199,6 +201,9 @@ class TokenView(APIView):
 
     @extend_schema(tags=["auth"], request=None, responses={204: None, **errors(401, 429)})
     def delete(self, request: Request) -> Response:
+        """Revoke the token in use: a therapist's, or an API client's bearer token."""
         if isinstance(request.auth, AuthToken):
             request.auth.delete()
+        elif isinstance(request.auth, AccessToken):
+            request.auth.revoke()
         return Response(status=status.HTTP_204_NO_CONTENT)

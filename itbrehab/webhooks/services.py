@@ -3,18 +3,26 @@
 ``emit`` is called by the services that change what an event announces, inside their
 transaction: it writes the event to the outbox (one INSERT) only when some live endpoint
 of the clinic subscribes to that type (``Clinic.webhook_events``, already loaded with the
-athlete: no query), and schedules its delivery for after the commit.
+athlete: no query), and schedules its delivery for after the commit. ``emit_all`` writes
+several in the same one INSERT: a write's own event and the ``progression.changed`` it
+caused (``progressions.stored.progression_refresh``).
 """
 
 from __future__ import annotations
 
 import base64
 import secrets
+from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from itbrehab.accounts.models import Clinic, User
@@ -24,6 +32,8 @@ from itbrehab.webhooks.models import EVENT_TYPES, WebhookDelivery, WebhookEndpoi
 NOT_A_CLINIC_ADMIN = "Only a clinic admin manages webhooks."
 EVENTS_REQUIRED = "Name at least one event."
 EVENT_UNKNOWN = "Unknown event {event!r}: one of {known}."
+# An endpoint whose every attempt failed for this many days is disabled (SPEC §10).
+DISABLE_AFTER_DAYS = 3
 
 
 def new_secret() -> str:
@@ -148,27 +158,92 @@ def webhook_send_again(*, admin: User, endpoint: WebhookEndpoint, event: Webhook
     return attempt
 
 
+@transaction.atomic
+def webhook_endpoint_disable(endpoint: WebhookEndpoint, *, last_error: str) -> bool:
+    """Disable an endpoint that kept failing and email its clinic's admins; return whether
+    this call disabled it.
+
+    Only if it is still failing since the same moment (a success meanwhile cleared
+    ``failing_since``) and live. The email goes after the commit, by a task of its own
+    that retries while the mail server refuses.
+    """
+    now = timezone.now()
+    disabled = WebhookEndpoint.objects.filter(
+        pk=endpoint.pk,
+        failing_since=endpoint.failing_since,
+        disabled_at__isnull=True,
+        deleted_at__isnull=True,
+    ).update(disabled_at=now)
+    if not disabled:
+        return False
+    endpoint.disabled_at = now
+    _clinic_events_refresh(endpoint.clinic_id)
+    from itbrehab.webhooks.tasks import email_endpoint_disabled  # imports this module
+
+    transaction.on_commit(lambda: email_endpoint_disabled.delay(endpoint.pk, last_error))
+    return True
+
+
+def endpoint_disabled_email(endpoint: WebhookEndpoint, last_error: str) -> int:
+    """Email each active admin of the endpoint's clinic that it was disabled, and how to
+    enable it again; return how many. No event's content is in it: ids only ever were."""
+    admins = list(
+        User.objects.filter(clinic_id=endpoint.clinic_id, is_clinic_admin=True, is_active=True)
+    )
+    zone = endpoint.clinic.zone
+    context = {
+        "endpoint": endpoint,
+        "clinic": endpoint.clinic,
+        "failing_since": timezone.localtime(endpoint.failing_since, zone),
+        "disabled_at": timezone.localtime(endpoint.disabled_at, zone),
+        "last_error": last_error,
+        "url": settings.SITE_URL + reverse("webhook-detail", args=[endpoint.pk]),
+        "days": DISABLE_AFTER_DAYS,
+    }
+    for admin in admins:
+        send_mail(
+            subject=f"ITB Rehab: webhooks to {urlsplit(endpoint.url).hostname} are disabled",
+            message=render_to_string("emails/webhook_disabled.txt", {**context, "admin": admin}),
+            from_email=None,
+            recipient_list=[admin.email],
+        )
+    return len(admins)
+
+
+# An event to announce: its clinic, type and ids (``athlete=``, ``session=``…).
+Announcement = tuple[Clinic, str, dict[str, Any]]
+
+
 def emit(clinic: Clinic, type: str, **ids: Any) -> WebhookEvent | None:
     """Write the event to the outbox if the clinic wants it; deliver it after the commit.
 
     ``ids`` are the event's data besides the clinic: ids only (``athlete=``, ``session=``…),
     never a name or a health value. Call inside the change's transaction.
     """
-    assert type in EVENT_TYPES, type
-    if type not in clinic.webhook_events:
-        return None
+    events = emit_all([(clinic, type, ids)])
+    return events[0] if events else None
+
+
+def emit_all(announcements: Iterable[Announcement]) -> list[WebhookEvent]:
+    """``emit`` several events in one INSERT (none when no clinic wants any of them)."""
     now = timezone.now()
-    event = WebhookEvent.objects.create(
-        clinic=clinic,
-        type=type,
-        webhook_id=new_webhook_id(),
-        payload={
-            "type": type,
-            "timestamp": now.isoformat().replace("+00:00", "Z"),
-            "data": {"clinic": clinic.pk, **ids},
-        },
-    )
+    timestamp = now.isoformat().replace("+00:00", "Z")
+    events = []
+    for clinic, type, ids in announcements:
+        assert type in EVENT_TYPES, type
+        if type in clinic.webhook_events:
+            payload = {"type": type, "timestamp": timestamp, "data": {"clinic": clinic.pk, **ids}}
+            events.append(
+                WebhookEvent(clinic=clinic, type=type, webhook_id=new_webhook_id(), payload=payload)
+            )
+    if not events:
+        return []
+    WebhookEvent.objects.bulk_create(events)
     from itbrehab.webhooks.tasks import deliver  # the task module imports this one
 
-    transaction.on_commit(lambda: deliver.delay(event.pk))
-    return event
+    def deliver_all() -> None:
+        for event in events:
+            deliver.delay(event.pk)
+
+    transaction.on_commit(deliver_all)
+    return events

@@ -96,3 +96,15 @@ def test_a_wrong_secret_gets_no_token(admin: User) -> None:
 
     assert response.status_code == 401
     assert not AccessToken.objects.exists()
+
+
+def test_delete_auth_token_with_a_clients_token_revokes_that_token(
+    bearer: Bearer, ana: Athlete
+) -> None:
+    client, _ = bearer("read")
+    other, _ = bearer("read")
+
+    assert client.delete("/api/v1/auth/token/").status_code == 204
+
+    assert client.get("/api/v1/athletes/").status_code == 401
+    assert other.get("/api/v1/athletes/").status_code == 200  # only the token in use

@@ -20,7 +20,7 @@ from django.db import connection
 from athletes import services
 from athletes.models import Athlete, SessionLog
 from itbrehab.accounts.models import User
-from progressions import stored
+from progressions import generations, stored
 from progressions.models import StoredProgression
 from progressions.rules.protocol import Recommendation
 from progressions.selectors import engine_rows, progressions_for_athletes
@@ -118,7 +118,7 @@ def test_without_postgresql_the_save_signals_empty_it(
     athlete: Athlete, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     walk(athlete, 1)
-    monkeypatch.setattr(stored, "triggers_remove_it", lambda: False)
+    monkeypatch.setattr(generations, "triggers_remove_it", lambda: False)
     session = SessionLog(athlete=athlete, date=TODAY, activity="strength", duration_min=20)
 
     with pgtrigger.ignore("athletes.SessionLog:stored_progression_stale"):  # as on SQLite
