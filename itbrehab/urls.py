@@ -8,6 +8,7 @@ from itbrehab.accounts import mfa_gate, security, team
 from itbrehab.accounts import views as account_views
 from itbrehab.api_clients import views as api_client_views
 from itbrehab.audit import views as audit_views
+from itbrehab.webhooks import views as webhook_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -77,6 +78,24 @@ urlpatterns = [
         "team/api-clients/<int:client_id>/revoke/",
         api_client_views.api_client_revoke,
         name="api-client-revoke",
+    ),
+    path("team/webhooks/", webhook_views.webhooks, name="webhooks"),
+    path("team/webhooks/new/", webhook_views.webhook_create, name="webhook-create"),
+    path("team/webhooks/<int:endpoint_id>/", webhook_views.webhook_detail, name="webhook-detail"),
+    path(
+        "team/webhooks/<int:endpoint_id>/delete/",
+        webhook_views.webhook_delete,
+        name="webhook-delete",
+    ),
+    path(
+        "team/webhooks/<int:endpoint_id>/enable/",
+        webhook_views.webhook_enable,
+        name="webhook-enable",
+    ),
+    path(
+        "team/webhooks/<int:endpoint_id>/send-again/",
+        webhook_views.webhook_send_again,
+        name="webhook-send-again",
     ),
     # OAuth 2.0 (SPEC §10): the token endpoint only; client credentials is the one grant.
     path("o/token/", oauth2_views.TokenView.as_view(), name="oauth-token"),

@@ -1,9 +1,13 @@
 """``/api/v1/webhooks/``: a clinic admin's webhook endpoints (SPEC §10). People only.
 
-``GET`` lists the clinic's live endpoints, ``POST`` ``{"url","events"}`` registers one and
-answers its ``secret``, the only time it is shown; ``DELETE /webhooks/{id}/`` stops it;
-``GET /webhooks/{id}/deliveries/`` lists each delivery attempt. Other therapists get 403;
-another clinic's endpoint answers 404; an API client's token gets 403.
+``GET`` lists the clinic's endpoints that were not deleted (live, or disabled for failing:
+``disabled_at``), ``POST`` ``{"url","events"}`` registers one and answers its ``secret``,
+the only time it is shown; ``GET /webhooks/{id}/`` reads one; ``DELETE /webhooks/{id}/``
+stops it for good; ``POST /webhooks/{id}/enable/`` sends to a disabled one again;
+``GET /webhooks/{id}/deliveries/`` lists each delivery attempt and
+``POST /webhooks/{id}/deliveries/send-again/`` ``{"webhook_id"}`` makes the next attempt of
+one of them now. Other therapists get 403; another clinic's endpoint answers 404 (its
+event: 400, as an unknown one); an API client's token gets 403.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from itbrehab.webhooks.selectors import (
     webhook_deliveries,
     webhook_endpoint_for_admin,
     webhook_endpoints_for_admin,
+    webhook_event_for_admin,
 )
 
 
@@ -43,10 +48,21 @@ class IsClinicAdmin(BasePermission):
 
 class WebhookEndpointSerializer(serializers.ModelSerializer):
     events = serializers.ListField(child=serializers.CharField())
+    disabled_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="When it was disabled after failing for 3 days (null: live). Nothing is "
+        "sent to it until `POST /webhooks/{id}/enable/`.",
+    )
+    failing_since = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="Since when every attempt to it failed (null: the last one succeeded).",
+    )
 
     class Meta:
         model = WebhookEndpoint
-        fields = ["id", "url", "events", "created_at"]
+        fields = ["id", "url", "events", "created_at", "disabled_at", "failing_since"]
         read_only_fields = fields
 
 
@@ -73,6 +89,17 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
 class WebhookDeliverySerializer(serializers.ModelSerializer):
     webhook_id = serializers.CharField(source="event.webhook_id")
     type = serializers.CharField(source="event.type")
+    sent_again_by = serializers.EmailField(
+        source="sent_again_by.email",
+        read_only=True,
+        allow_null=True,
+        help_text="The admin who asked for this attempt with send-again (null: the app sent it).",
+    )
+    next_attempt_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="When the next attempt is due, for a retry scheduled far ahead (null otherwise).",
+    )
 
     class Meta:
         model = WebhookDelivery
@@ -85,17 +112,35 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
             "error",
             "duration_ms",
             "at",
+            "sent_again_by",
+            "next_attempt_at",
         ]
         read_only_fields = fields
+
+
+class SendAgainSerializer(serializers.Serializer):
+    webhook_id = serializers.CharField(
+        max_length=40,
+        help_text="The event's `webhook-id` (`msg_…`), as its deliveries list it.",
+    )
+
+
+class SentAgainSerializer(serializers.Serializer):
+    webhook_id = serializers.CharField()
+    attempt = serializers.IntegerField(
+        help_text="The number of the attempt made now; its answer shows in the deliveries."
+    )
 
 
 @extend_schema(tags=["webhooks"])
 @extend_schema_view(
     list=extend_schema(responses={200: WebhookEndpointSerializer, **READ_ERRORS}),
+    retrieve=extend_schema(responses={200: WebhookEndpointSerializer, **READ_ERRORS}),
     destroy=extend_schema(responses={204: None, **WRITE_ERRORS}),
 )
 class WebhookEndpointViewSet(
     mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
@@ -140,3 +185,57 @@ class WebhookEndpointViewSet(
         endpoint = self.get_object()
         page = self.paginate_queryset(webhook_deliveries(endpoint))
         return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
+
+    @extend_schema(request=None, responses={200: WebhookEndpointSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def enable(self, request: Request, pk: str) -> Response:
+        """Send to an endpoint disabled for failing again; its failures count afresh.
+
+        Events of the time it was disabled are not sent: send any of them again from its
+        deliveries. Enabling a live endpoint changes nothing.
+        """
+        endpoint = self.get_object()
+        try:
+            services.webhook_endpoint_enable(admin=request.user, endpoint=endpoint)
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        return Response(WebhookEndpointSerializer(endpoint).data)
+
+    @extend_schema(
+        request=SendAgainSerializer,
+        responses={202: SentAgainSerializer, **WRITE_ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="deliveries/send-again",
+        url_name="send-again",
+        serializer_class=SendAgainSerializer,
+    )
+    def send_again(self, request: Request, pk: str) -> Response:
+        """Make the next attempt of an event already sent to this endpoint, now.
+
+        Same `webhook-id`, signed anew; its answer shows in the deliveries (`sent_again_by`).
+        400 naming `webhook_id` for an event never sent to this endpoint (unknown, or
+        another clinic's), naming `endpoint` while it is disabled.
+        """
+        endpoint = self.get_object()
+        serializer = SendAgainSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        webhook_id = serializer.validated_data["webhook_id"]
+        event = webhook_event_for_admin(request.user, webhook_id)
+        if event is None:
+            raise ValidationError({"webhook_id": [services.EVENT_NOT_SENT_HERE]})
+        try:
+            attempt = services.webhook_send_again(
+                admin=request.user, endpoint=endpoint, event=event
+            )
+        except DjangoValidationError as error:
+            # The service names the event ``event``; the API calls it by its webhook_id.
+            errors = error.message_dict
+            if "event" in errors:
+                errors["webhook_id"] = errors.pop("event")
+            raise ValidationError(errors) from None
+        return Response(
+            {"webhook_id": webhook_id, "attempt": attempt}, status=status.HTTP_202_ACCEPTED
+        )

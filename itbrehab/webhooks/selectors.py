@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from itbrehab.accounts.models import User
-from itbrehab.webhooks.models import WebhookDelivery, WebhookEndpoint
+from itbrehab.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 
 def webhook_endpoints_for_admin(admin: User) -> QuerySet[WebhookEndpoint]:
@@ -24,6 +24,13 @@ def webhook_endpoint_for_admin(admin: User, endpoint_id: int | str) -> WebhookEn
         raise Http404("No such webhook in your clinic.") from None
 
 
+def webhook_event_for_admin(admin: User, webhook_id: str) -> WebhookEvent | None:
+    """Return the admin's clinic's event with this ``webhook-id``, or None: an unknown id
+    and another clinic's are alike (the caller answers "never sent to this webhook")."""
+    return WebhookEvent.objects.filter(clinic_id=admin.clinic_id, webhook_id=webhook_id).first()
+
+
 def webhook_deliveries(endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:
-    """Return the endpoint's attempts, newest first, each with its event."""
-    return endpoint.deliveries.select_related("event")
+    """Return the endpoint's attempts, newest first, each with its event and the admin who
+    sent it again (one query a page, however many rows)."""
+    return endpoint.deliveries.select_related("event", "sent_again_by")

@@ -1,17 +1,24 @@
-"""``/api/v1/webhooks/``: clinic admins register, list and delete; everyone else is refused."""
+"""``/api/v1/webhooks/``: clinic admins register, list, read, delete and enable; everyone else
+is refused."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from itbrehab.accounts.models import User
 from itbrehab.api_clients.services import api_client_create
 from itbrehab.api_permissions import CLIENT_NOT_ALLOWED
 from itbrehab.webhooks.models import WebhookEndpoint
-from itbrehab.webhooks.services import NOT_A_CLINIC_ADMIN, webhook_endpoint_create
+from itbrehab.webhooks.services import (
+    NOT_A_CLINIC_ADMIN,
+    webhook_endpoint_create,
+    webhook_endpoint_delete,
+)
 from tests.api.oauth.conftest import token_for
 from tests.support.api import token_client
 
@@ -29,7 +36,16 @@ def test_the_secret_is_shown_once(admin_api: APIClient, admin: User) -> None:
 
     assert created.status_code == 201, created.content
     body = created.json()
-    assert set(body) == {"id", "url", "events", "secret", "created_at"}
+    assert set(body) == {
+        "id",
+        "url",
+        "events",
+        "secret",
+        "created_at",
+        "disabled_at",
+        "failing_since",
+    }
+    assert (body["disabled_at"], body["failing_since"]) == (None, None)
     assert body["secret"].startswith("whsec_")
     assert body["events"] == EVENTS
     listed = admin_api.get(URL)
@@ -137,3 +153,73 @@ def test_an_api_clients_token_gets_403(admin: User) -> None:
         assert response.status_code == 403
         assert response.json()["detail"] == CLIENT_NOT_ALLOWED
     assert not WebhookEndpoint.objects.exists()
+
+
+def _disabled(admin: User) -> WebhookEndpoint:
+    """An endpoint the delivery task disabled after failing for 3 days."""
+    endpoint = webhook_endpoint_create(admin=admin, url="https://example.com/h", events=EVENTS)
+    now = timezone.now()
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        failing_since=now - dt.timedelta(days=3), disabled_at=now
+    )
+    endpoint.refresh_from_db()
+    return endpoint
+
+
+def test_a_disabled_endpoint_is_still_listed_and_read_with_since_when(
+    admin_api: APIClient, admin: User
+) -> None:
+    disabled = _disabled(admin)
+    live = webhook_endpoint_create(admin=admin, url="https://example.com/live", events=EVENTS)
+    deleted = webhook_endpoint_create(admin=admin, url="https://example.com/gone", events=EVENTS)
+    webhook_endpoint_delete(admin=admin, endpoint=deleted)
+
+    listed = admin_api.get(URL).json()["results"]
+    one = admin_api.get(f"{URL}{disabled.pk}/")
+
+    assert [(e["id"], e["disabled_at"] is not None) for e in listed] == [
+        (live.pk, False),
+        (disabled.pk, True),
+    ]
+    assert one.status_code == 200
+    assert one.json()["disabled_at"] == disabled.disabled_at.isoformat().replace("+00:00", "Z")
+    assert one.json()["failing_since"] is not None
+    assert "secret" not in one.json()
+    assert admin_api.get(f"{URL}{deleted.pk}/").status_code == 404
+
+
+def test_enable_sends_to_a_disabled_endpoint_again(admin_api: APIClient, admin: User) -> None:
+    endpoint = _disabled(admin)
+    webhook_endpoint_create(admin=admin, url="https://example.com/other", events=["stage.changed"])
+    admin.clinic.refresh_from_db()
+    assert admin.clinic.webhook_events == ["stage.changed"]  # the disabled one's are not sent
+
+    response = admin_api.post(f"{URL}{endpoint.pk}/enable/")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["id"] == endpoint.pk
+    assert (response.json()["disabled_at"], response.json()["failing_since"]) == (None, None)
+    endpoint.refresh_from_db()
+    assert endpoint.is_live
+    admin.clinic.refresh_from_db()
+    assert admin.clinic.webhook_events == sorted([*EVENTS, "stage.changed"])
+    assert admin_api.post(f"{URL}{endpoint.pk}/enable/").status_code == 200  # live: unchanged
+
+
+def test_enable_is_refused_to_others_and_changes_nothing(
+    admin: User, colleague: User, outsider: User
+) -> None:
+    endpoint = _disabled(admin)
+    outsider.is_clinic_admin = True
+    outsider.save(update_fields=["is_clinic_admin"])
+    deleted = _disabled(admin)
+    webhook_endpoint_delete(admin=admin, endpoint=deleted)
+
+    assert token_client(colleague).post(f"{URL}{endpoint.pk}/enable/").status_code == 403
+    assert token_client(outsider).post(f"{URL}{endpoint.pk}/enable/").status_code == 404
+    assert APIClient().post(f"{URL}{endpoint.pk}/enable/").status_code == 401
+    assert token_client(admin).post(f"{URL}{deleted.pk}/enable/").status_code == 404
+    assert token_client(admin).get(f"{URL}{endpoint.pk}/enable/").status_code == 405
+    for one in (endpoint, deleted):
+        one.refresh_from_db()
+        assert one.disabled_at is not None
