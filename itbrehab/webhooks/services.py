@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -107,6 +108,9 @@ def webhook_endpoint_delete(*, admin: User, endpoint: WebhookEndpoint) -> None:
 ENDPOINT_DELETED = "This webhook was deleted."
 ENDPOINT_DISABLED = "This webhook is disabled because it kept failing: enable it again first."
 EVENT_NOT_SENT_HERE = "This event was never sent to this webhook."
+ALREADY_SENDING = (
+    "This event is being sent again already, as attempt {attempt}: refresh to see the answer."
+)
 
 
 @transaction.atomic
@@ -132,8 +136,10 @@ def webhook_send_again(*, admin: User, endpoint: WebhookEndpoint, event: Webhook
     its attempt number.
 
     It is an attempt like the others: if it fails, the retries go on from it (or it is
-    the only one, when the event's retries had ended). A retry already scheduled for the
-    same number is then skipped, so asking twice never sends twice. Only an event already
+    the only one, when the event's retries had ended); a retry scheduled for the same
+    number is then skipped. Asking again while that attempt is still on its way (a double
+    click: it is recorded only once the receiver answered, up to 10 s) is refused with
+    ``ALREADY_SENDING``, a claim in the shared cache for a minute. Only an event already
     sent to this endpoint (it is in its log), and only while the endpoint is live.
     """
     _check_admin(admin)
@@ -150,6 +156,8 @@ def webhook_send_again(*, admin: User, endpoint: WebhookEndpoint, event: Webhook
     if last is None or event.clinic_id != endpoint.clinic_id:
         raise ValidationError({"event": EVENT_NOT_SENT_HERE})
     attempt = last + 1
+    if not cache.add(f"webhook-send-again:{endpoint.pk}:{event.pk}:{attempt}", True, 60):
+        raise ValidationError({"event": ALREADY_SENDING.format(attempt=attempt)})
     from itbrehab.webhooks.tasks import deliver_to  # the task module imports this one
 
     transaction.on_commit(

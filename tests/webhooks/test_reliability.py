@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import urllib3.util.connection
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from athletes.models import Athlete
@@ -249,3 +250,17 @@ def test_the_address_checked_when_connecting_is_the_one_connected_to(
 
     assert connected == [("93.184.215.14", 443)]
     assert WebhookDelivery.objects.get(endpoint=endpoint).status_code is None
+
+
+def test_a_double_click_on_send_again_sends_once(
+    admin: User, ana: Athlete, endpoint: WebhookEndpoint, receiver: Receiver
+) -> None:
+    event = _event(ana, "msg_twice")
+    tasks.deliver_to(event.pk, endpoint.pk, 1)
+
+    # The first attempt is still on its way (not recorded yet) when the second click lands.
+    assert webhook_send_again(admin=admin, endpoint=endpoint, event=event) == 2
+    with pytest.raises(ValidationError) as refused:
+        webhook_send_again(admin=admin, endpoint=endpoint, event=event)
+
+    assert "being sent again already, as attempt 2" in str(refused.value)
