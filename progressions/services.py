@@ -62,6 +62,7 @@ def stage_change_create(
     reason: str = "",
     effective_date: dt.date | None = None,
     as_of: dt.date | None = None,
+    announce: bool = True,
 ) -> StageChange:
     """Move the athlete to ``to_stage`` and record who, when, why and the recommendation.
 
@@ -135,7 +136,8 @@ def stage_change_create(
             "updated_at",
         ]
     )
-    progression_refresh(athlete, "stage.changed", stage_change=change.pk)
+    if announce:  # else the caller stores the answer and announces (a review's decision)
+        progression_refresh(athlete, "stage.changed", stage_change=change.pk)
     return change
 
 
@@ -164,7 +166,7 @@ _REVIEW_FIELDS = {"reason": "note", "to_stage": "decision", "effective_date": "d
 def _review_stage_change(**change: Any) -> StageChange:
     """``stage_change_create`` for a review: its errors keyed by the review's fields."""
     try:
-        return stage_change_create(**change)
+        return stage_change_create(**change, announce=False)
     except ValidationError as error:
         if not hasattr(error, "error_dict"):
             raise
@@ -234,11 +236,14 @@ def stage_review_decide(
     review.stage_change = change
     review.full_clean()
     review.save()
-    webhooks.emit(
-        athlete.clinic,
-        "review.decided",
-        athlete=athlete.pk,
-        review=review.pk,
-        stage_change=None if change is None else change.pk,
-    )
+    decided = {"athlete": athlete.pk, "review": review.pk}
+    if change is None:
+        webhooks.emit(athlete.clinic, "review.decided", **decided, stage_change=None)
+    else:  # the change's answer and all three events, in one INSERT
+        progression_refresh(
+            athlete,
+            "stage.changed",
+            stage_change=change.pk,
+            also=[("review.decided", {**decided, "stage_change": change.pk})],
+        )
     return review

@@ -261,12 +261,19 @@ def stored_progression(athlete: Athlete, *, today: dt.date) -> Progression:
     return stored_progressions([athlete], today=today)[athlete.pk]
 
 
-def progression_refresh(athlete: Athlete, event: str | None = None, **ids: Any) -> Progression:
+def progression_refresh(
+    athlete: Athlete,
+    event: str | None = None,
+    *,
+    also: Sequence[tuple[str, dict[str, Any]]] = (),
+    **ids: Any,
+) -> Progression:
     """Store the athlete's answer after a write to one of its inputs (inside the write's
     transaction, after its last statement: the trigger removed the old row), and announce
     to the clinic's webhooks the write's ``event`` (with ``ids`` besides the athlete's)
-    and ``progression.changed`` if the recommendation or the red flags changed: one
-    INSERT for both, none when the clinic wants neither.
+    and ``progression.changed`` if the recommendation or the red flags changed, and the
+    events ``also`` (type, data: a review decided with its stage change): one INSERT for
+    all, none when the clinic wants none of them.
 
     ``store`` evaluates the athlete as stored now: the caller's copy may predate a stage
     change made through another copy (a review's decision).
@@ -275,6 +282,7 @@ def progression_refresh(athlete: Athlete, event: str | None = None, **ids: Any) 
     announcements: list[webhooks.Announcement] = []
     if event is not None:
         announcements.append((athlete.clinic, event, {"athlete": athlete.pk, **ids}))
+    announcements += [(athlete.clinic, type, data) for type, data in also]
     if changed:
         announcements.append((athlete.clinic, "progression.changed", {"athlete": athlete.pk}))
     webhooks.emit_all(announcements)

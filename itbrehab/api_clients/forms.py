@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from itbrehab.api_clients.models import READ, SCOPES, WRITE
+from itbrehab.sent_once import SentOnceForm
 
 SCOPE_LABELS = {
     READ: "read: see the clinic's athletes and their records",
@@ -12,7 +13,7 @@ SCOPE_LABELS = {
 }
 
 
-class ApiClientForm(forms.Form):
+class ApiClientForm(SentOnceForm):
     name = forms.CharField(
         max_length=100,
         help_text="What the integration is, e.g. “Front desk scheduling”.",

@@ -2,7 +2,8 @@
 
 As the Team page: 403 to anyone but a clinic admin, 404 for another clinic's client.
 Creating one answers the page itself with the client secret, once: it is never put in
-a redirect, a message or the session, and the page answers ``Cache-Control: no-store``.
+a redirect, a message or the session, and the page answers ``Cache-Control: no-store``;
+a reload of that answer creates nothing more (``itbrehab.sent_once``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from itbrehab.api_clients import services
 from itbrehab.api_clients.forms import ApiClientForm
 from itbrehab.api_clients.models import ApiClient
 from itbrehab.api_clients.selectors import api_client_for_admin, api_clients_for_admin
+from itbrehab.sent_once import ALREADY_SENT
 
 
 def _page(
@@ -52,11 +54,16 @@ def api_client_create(request: HttpRequest) -> HttpResponse:
     """Create a client and show its id and secret, this once."""
     form = ApiClientForm(request.POST)
     if form.is_valid():
+        if form.sent_before(request):  # a reload of the page that showed the secret
+            messages.info(request, ALREADY_SENT.format(what="the client"))
+            return redirect("api-clients")
+        values = {name: form.cleaned_data[name] for name in ("name", "scopes")}
         try:
-            client, secret = services.api_client_create(admin=request.user, **form.cleaned_data)
+            client, secret = services.api_client_create(admin=request.user, **values)
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            form.remember(request)
             return _page(request, created=(client, secret))
     return _page(request, form=form, status=400)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django import forms
 
+from itbrehab.sent_once import SentOnceForm
 from itbrehab.webhooks.models import EVENT_TYPES
 from itbrehab.webhooks.services import EVENTS_REQUIRED
 
 
-class WebhookEndpointForm(forms.Form):
+class WebhookEndpointForm(SentOnceForm):
     url = forms.CharField(
         label="URL",
         max_length=2000,

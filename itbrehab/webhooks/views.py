@@ -3,7 +3,8 @@
 As the Team and API-clients pages: 403 to anyone but a clinic admin (before any lookup),
 404 for another clinic's endpoint or a deleted one. Registering answers the page itself
 with the signing secret, once: it is never put in a redirect, a message or the session
-(every page answers ``Cache-Control: no-store``). Each change is a POST through a service
+(every page answers ``Cache-Control: no-store``); a reload of that answer registers
+nothing more (``itbrehab.sent_once``). Each change is a POST through a service
 in ``itbrehab.webhooks.services``; a refusal is shown beside the field or as a message,
 nothing changed.
 
@@ -22,6 +23,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from itbrehab.accounts.team import clinic_admin_required
+from itbrehab.sent_once import ALREADY_SENT
 from itbrehab.webhooks import services
 from itbrehab.webhooks.forms import SendAgainForm, WebhookEndpointForm
 from itbrehab.webhooks.models import WebhookEndpoint
@@ -73,11 +75,16 @@ def webhook_create(request: HttpRequest) -> HttpResponse:
     """Register an endpoint and show its signing secret, this once."""
     form = WebhookEndpointForm(request.POST)
     if form.is_valid():
+        if form.sent_before(request):  # a reload of the page that showed the secret
+            messages.info(request, ALREADY_SENT.format(what="the webhook"))
+            return redirect("webhooks")
+        values = {name: form.cleaned_data[name] for name in ("url", "events")}
         try:
-            endpoint = services.webhook_endpoint_create(admin=request.user, **form.cleaned_data)
+            endpoint = services.webhook_endpoint_create(admin=request.user, **values)
         except ValidationError as error:
             form.add_error(None, error)  # keyed url or events: shown beside the field
         else:
+            form.remember(request)
             return _page(request, created=endpoint)
     return _page(request, form=form, status=400)
 

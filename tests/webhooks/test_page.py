@@ -106,6 +106,25 @@ def test_the_admin_registers_a_webhook_and_sees_its_secret_once(admin_browser: C
     assert endpoint.secret not in page
 
 
+def test_a_reload_of_the_answer_registers_nothing_more(admin_browser: Client) -> None:
+    blank = admin_browser.get("/team/webhooks/").context["form"]
+    sent = {"url": "https://example.com/hooks", "events": EVENTS, "once": blank["once"].value()}
+    first = admin_browser.post("/team/webhooks/new/", sent)
+    secret = WebhookEndpoint.objects.get().secret
+
+    again = admin_browser.post("/team/webhooks/new/", sent, follow=True)  # the browser's reload
+
+    assert WebhookEndpoint.objects.count() == 1
+    assert secret in first.content.decode()
+    assert secret not in again.content.decode()
+    assert any("sent already" in message for message in _messages(again))
+    # The form the answer shows is a new one: it registers the next webhook.
+    fresh = first.context["form"]["once"].value()
+    assert fresh != sent["once"]
+    admin_browser.post("/team/webhooks/new/", {**sent, "once": fresh})
+    assert WebhookEndpoint.objects.count() == 2
+
+
 def test_each_event_type_is_offered_with_its_meaning(admin_browser: Client) -> None:
     page = admin_browser.get("/team/webhooks/").content.decode()
 

@@ -200,3 +200,30 @@ def test_the_migrations_frozen_fingerprint_is_the_apps(athlete: Athlete) -> None
 
     assert migration._answer_key(data) == stored.answer_key(data)
     assert stored.answer_key(data) == StoredProgression.objects.get(athlete=athlete).answer_key
+
+
+def test_a_review_that_moves_the_stage_announces_all_three_in_one_insert(
+    athlete: Athlete, admin: User
+) -> None:
+    from progressions.services import stage_review_decide
+
+    webhook_endpoint_create(admin=admin, url="http://127.0.0.1:9/h", events=["review.decided"])
+    athlete.clinic.refresh_from_db()
+    WebhookEvent.objects.all().delete()
+
+    with CaptureQueriesContext(connection) as queries:
+        review = stage_review_decide(
+            athlete=athlete, decision="advance", reviewed_by=admin, note="Walks 45 min easily."
+        )
+
+    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "webhooks_webhookevent"')]
+    assert len(inserts) == 1
+    assert _types()[:2] == ["stage.changed", "review.decided"]
+    assert set(_types()) <= {"stage.changed", "review.decided", "progression.changed"}
+    decided = WebhookEvent.objects.get(type="review.decided").payload["data"]
+    assert decided == {
+        "clinic": athlete.clinic_id,
+        "athlete": athlete.pk,
+        "review": review.pk,
+        "stage_change": review.stage_change_id,
+    }

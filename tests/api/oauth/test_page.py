@@ -35,6 +35,18 @@ def test_the_admin_creates_a_client_and_sees_its_secret_once(admin_browser: Clie
     assert secret not in page.content.decode()
 
 
+def test_a_reload_of_the_answer_creates_nothing_more(admin_browser: Client) -> None:
+    once = admin_browser.get("/team/api-clients/").context["form"]["once"].value()
+    sent = {"name": "Front desk", "scopes": ["read"], "once": once}
+    admin_browser.post("/team/api-clients/new/", sent)
+
+    again = admin_browser.post("/team/api-clients/new/", sent, follow=True)
+
+    assert ApiClient.objects.count() == 1
+    assert again.context["created"] is None
+    assert "sent already" in again.content.decode()
+
+
 def test_a_form_error_is_shown_beside_the_field_and_nothing_stored(admin_browser: Client) -> None:
     response = admin_browser.post("/team/api-clients/new/", {"name": "Front desk"})
 
