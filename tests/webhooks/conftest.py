@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from itbrehab.accounts.models import User
+from itbrehab.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 
 @pytest.fixture(autouse=True)
@@ -59,3 +60,32 @@ def receiver() -> Iterator[Receiver]:
     yield state
     server.shutdown()
     server.server_close()
+
+
+def add_deliveries(
+    endpoint: WebhookEndpoint, count: int, sent_again_by: User | None = None
+) -> None:
+    """``count`` attempts of as many events to ``endpoint``, in bulk: every other one
+    answered 204 (and sent again by ``sent_again_by``), the others with no answer."""
+    start = WebhookEvent.objects.count()
+    events = WebhookEvent.objects.bulk_create(
+        WebhookEvent(
+            clinic_id=endpoint.clinic_id,
+            type="stage.changed",
+            payload={},
+            webhook_id=f"msg_{start + n}",
+        )
+        for n in range(count)
+    )
+    WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(
+            endpoint=endpoint,
+            event=event,
+            attempt=1,
+            status_code=204 if n % 2 else None,
+            error="" if n % 2 else "no answer within 10 s",
+            duration_ms=10,
+            sent_again_by=sent_again_by if n % 2 else None,
+        )
+        for n, event in enumerate(events)
+    )

@@ -13,9 +13,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from itbrehab.accounts.models import User
-from itbrehab.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from itbrehab.webhooks.services import webhook_endpoint_create
 from tests.support.api import token_client
+from tests.webhooks.conftest import add_deliveries
 
 pytestmark = pytest.mark.usefixtures("now")
 
@@ -32,31 +32,6 @@ def add_endpoints(admin: User, count: int) -> None:
         webhook_endpoint_create(
             admin=admin, url=f"https://example.com/{n}", events=["stage.changed"]
         )
-
-
-def add_deliveries(endpoint: WebhookEndpoint, admin: User, count: int) -> None:
-    """``count`` attempts of as many events, every other one sent again by ``admin``."""
-    start = WebhookEvent.objects.count()
-    events = WebhookEvent.objects.bulk_create(
-        WebhookEvent(
-            clinic_id=endpoint.clinic_id,
-            type="stage.changed",
-            payload={},
-            webhook_id=f"msg_{start + n}",
-        )
-        for n in range(count)
-    )
-    WebhookDelivery.objects.bulk_create(
-        WebhookDelivery(
-            endpoint=endpoint,
-            event=event,
-            attempt=1 + n % 2,
-            status_code=204,
-            duration_ms=12,
-            sent_again_by=admin if n % 2 else None,
-        )
-        for n, event in enumerate(events)
-    )
 
 
 def _counted(
@@ -96,7 +71,7 @@ def test_the_deliveries_cost_the_same_for_2_and_30_attempts(
     counts = []
     added = 0
     for size in SIZES:
-        add_deliveries(endpoint, admin, size - added)
+        add_deliveries(endpoint, size - added, sent_again_by=admin)
         added = size
         counts.append(
             _counted(client, url, DELIVERIES_QUERIES, django_assert_max_num_queries, size)

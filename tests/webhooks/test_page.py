@@ -24,7 +24,7 @@ from itbrehab.webhooks.services import (
     webhook_endpoint_create,
     webhook_endpoint_delete,
 )
-from tests.webhooks.conftest import Receiver
+from tests.webhooks.conftest import Receiver, add_deliveries
 
 pytestmark = pytest.mark.usefixtures("now")
 
@@ -473,33 +473,6 @@ LIST_PAGE_QUERIES = 4
 # The same three, the endpoint through the access helper, the page's count and its rows
 # with their events and the admins who sent them again, joined.
 LOG_PAGE_QUERIES = 6
-
-
-def add_deliveries(
-    endpoint: WebhookEndpoint, count: int, sent_again_by: User | None = None
-) -> None:
-    start = WebhookEvent.objects.count()
-    events = WebhookEvent.objects.bulk_create(
-        WebhookEvent(
-            clinic_id=endpoint.clinic_id,
-            type="stage.changed",
-            payload={},
-            webhook_id=f"msg_{start + n}",
-        )
-        for n in range(count)
-    )
-    WebhookDelivery.objects.bulk_create(
-        WebhookDelivery(
-            endpoint=endpoint,
-            event=event,
-            attempt=1,
-            status_code=204 if n % 2 else None,
-            error="" if n % 2 else "no answer within 10 s",
-            duration_ms=10,
-            sent_again_by=sent_again_by if n % 2 else None,
-        )
-        for n, event in enumerate(events)
-    )
 
 
 def _count(
