@@ -94,6 +94,11 @@ class AthleteQuerySet(models.QuerySet["Athlete"]):
         return self.filter(status=AthleteStatus.ACTIVE)
 
 
+PLANNED_SESSIONS_DEFAULT = 3
+PLANNED_SESSIONS_MIN = 1
+PLANNED_SESSIONS_MAX = 14
+
+
 class Athlete(models.Model):
     clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="athletes")
     therapist = models.ForeignKey(
@@ -131,6 +136,15 @@ class Athlete(models.Model):
     distance_unit = models.CharField(
         max_length=2, choices=DistanceUnit.choices, default=DistanceUnit.KM
     )
+    # SPEC §11 adherence: how many sessions a week the PT plans (the share of the last 4
+    # weeks' planned sessions that were logged).
+    planned_sessions_per_week = models.PositiveSmallIntegerField(
+        default=PLANNED_SESSIONS_DEFAULT,
+        validators=range_validators(PLANNED_SESSIONS_MIN, PLANNED_SESSIONS_MAX),
+    )
+    # SPEC §11: the first remote-monitoring period starts here (PT-set); empty: on the
+    # athlete's first data day.
+    rtm_start_on = models.DateField(null=True, blank=True)
     status = models.CharField(
         max_length=10, choices=AthleteStatus.choices, default=AthleteStatus.ACTIVE
     )
@@ -178,6 +192,12 @@ class Athlete(models.Model):
                 "athlete", "walk_gate_minutes", p.WALK_GATE_MINUTES_MIN, p.WALK_GATE_MINUTES_MAX
             ),
             range_check("athlete", "gate_pain_max", p.GATE_PAIN_MAX_MIN, p.GATE_PAIN_MAX_MAX),
+            range_check(
+                "athlete",
+                "planned_sessions_per_week",
+                PLANNED_SESSIONS_MIN,
+                PLANNED_SESSIONS_MAX,
+            ),
         ]
 
     def __str__(self) -> str:

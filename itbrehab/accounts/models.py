@@ -68,6 +68,14 @@ class Clinic(models.Model):
         default=False,
         help_text="Leave athletes' names, stages and pain out of the weekly stage-review email.",
     )
+    # SPEC §11: remote therapeutic monitoring (US billing codes: data days, management
+    # time, the monthly report). On unless a clinic admin turns it off (clinics outside
+    # the US).
+    rtm_enabled = models.BooleanField(
+        "remote therapeutic monitoring (US)",
+        default=True,
+        help_text="Count data days and management time and offer the monthly RTM report.",
+    )
     # The event types some live webhook endpoint of the clinic wants, kept by
     # ``itbrehab.webhooks.services``: a write, which has its athlete's clinic loaded
     # already, knows without a query whether to write an event to the outbox.
