@@ -1,15 +1,16 @@
 """The PT athlete page's read model: everything the page shows about one athlete.
 
 A fixed number of queries whatever the number of sessions, stage changes and links:
-``QUERIES`` = 5, namely the stored progression (``progressions.stored``: one query where
-the stored answer holds), the sessions of the last ``CHART_WEEKS`` weeks, this week's
-review, the stage history (with who changed it) and the phone links (with who created
-them). The athlete comes loaded with its clinic and therapist (``athlete_for_user``); the
-page's query-budget test enforces the number.
+``QUERIES`` = 6, namely the stored progression (``progressions.stored``: one query where
+the stored answer holds), the sessions of the last ``CHART_WEEKS`` weeks, the adherence's
+counts (``athletes.adherence``), this week's review, the stage history (with who changed
+it) and the phone links (with who created them). The athlete comes loaded with its clinic
+and therapist (``athlete_for_user``); the page's query-budget test enforces the number.
 
 The sessions table and the charts change only when the athlete's inputs change or the day
-turns: they are cached under the stored answer's generation and the day, and a view that
-finds them skips the sessions query (``QUERIES`` - 1).
+turns, and so does the adherence (the planned sessions are the athlete's: a change bumps
+the generation): they are cached under the stored answer's generation and the day, and a
+view that finds them skips the sessions and adherence queries (``QUERIES`` - 2).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from athletes import fragments
+from athletes.adherence import Adherence, adherence_for
 from athletes.models import Athlete, DeviceLink, SessionLog, SessionSource
 from progressions.models import StageChange, StageReview
 from progressions.rules import Progression
@@ -38,7 +40,7 @@ from progressions.rules.protocol import (
 from progressions.services import review_week
 from progressions.stored import stored_progression
 
-QUERIES = 5  # the queries of ``athlete_page``, listed in the module docstring
+QUERIES = 6  # the queries of ``athlete_page``, listed in the module docstring
 CHART_WEEKS = 12  # the athlete page charts and lists the last 12 weeks
 SESSIONS_TEMPLATE = "athletes/_athlete_sessions.html"
 SESSIONS_CODE_VERSION = fragments.code_version(__file__, SESSIONS_TEMPLATE)
@@ -57,6 +59,7 @@ class AthletePage:
     days_in_stage: int
     sessions_html: SafeString  # the sessions table (``SESSIONS_TEMPLATE``)
     chart_data: dict[str, Any]
+    adherence: Adherence | None  # SPEC §11: the last 4 weeks' planned sessions logged
     history: list[StageChange]  # newest first
     review: StageReview | None  # this week's, if opened
     review_due: dt.date
@@ -74,7 +77,7 @@ class AthletePage:
 
 def athlete_page(athlete: Athlete, *, cached: bool = True) -> AthletePage:
     """Return the athlete page of ``athlete`` on the clinic's today, in ``QUERIES`` queries
-    (one fewer when the sessions table and charts come from the cache).
+    (two fewer when the sessions table, charts and adherence come from the cache).
 
     ``cached=False`` builds them from the database without reading or writing the cache:
     for a form shown again with its errors, whose ``athlete`` may hold the values typed.
@@ -87,7 +90,7 @@ def athlete_page(athlete: Athlete, *, cached: bool = True) -> AthletePage:
         found = _sessions_part(athlete, progression, today)
         if key:
             cache.set(key, found, fragments.SECONDS)
-    sessions_html, charts = found
+    sessions_html, charts, adherence = found
     week_start, due = review_week(today, athlete.clinic.review_weekday)
     return AthletePage(
         athlete=athlete,
@@ -99,6 +102,7 @@ def athlete_page(athlete: Athlete, *, cached: bool = True) -> AthletePage:
         days_in_stage=(today - athlete.stage_started_on).days,
         sessions_html=mark_safe(sessions_html),  # rendered from SESSIONS_TEMPLATE, escaped there
         chart_data=charts,
+        adherence=adherence,
         history=list(
             athlete.stage_changes.select_related("changed_by").order_by("-effective_date", "-id")
         ),
@@ -126,8 +130,9 @@ def _sessions_key(athlete: Athlete, today: dt.date) -> str | None:
 
 def _sessions_part(
     athlete: Athlete, progression: Progression, today: dt.date
-) -> tuple[str, dict[str, Any]]:
-    """Read the last ``CHART_WEEKS`` weeks of sessions; return their table and the charts."""
+) -> tuple[str, dict[str, Any], Adherence | None]:
+    """Read the last ``CHART_WEEKS`` weeks of sessions; return their table, the charts and
+    the adherence (one more query: it also needs the first session, however old)."""
     sessions = list(
         SessionLog.objects.filter(
             athlete=athlete, date__gte=today - dt.timedelta(weeks=CHART_WEEKS)
@@ -149,7 +154,7 @@ def _sessions_part(
             "list_weeks": CHART_WEEKS,
         },
     )
-    return str.__str__(html), chart_data(sessions, athlete, today)
+    return str.__str__(html), chart_data(sessions, athlete, today), adherence_for(athlete, today)
 
 
 def chart_data(sessions: list[SessionLog], athlete: Athlete, today: dt.date) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from athletes import fragments
+from athletes.adherence import Adherence, adherence_of, with_adherence
 from athletes.models import Athlete, AthleteStatus
 from athletes.selectors import athletes_for_user, with_last_session
 from itbrehab.accounts.models import User
@@ -52,9 +53,10 @@ ROW_CODE_VERSION = fragments.code_version(__file__, ROW_TEMPLATE)
 TABLE_TEMPLATE = "athletes/_dashboard_table.html"
 TABLE_CODE_VERSION = fragments.code_version(__file__, TABLE_TEMPLATE)
 
-# A row as cached: its HTML, its last session's day (``toordinal()``, 0 for none) and its
-# recommendation; a plain tuple, the cheapest to unpickle 200 times a view.
-Cached = tuple[str, int, str]
+# A row as cached: its HTML, its last session's day (``toordinal()``, 0 for none), its
+# recommendation and its adherence (-1 for none yet); a plain tuple, the cheapest to
+# unpickle 200 times a view.
+Cached = tuple[str, int, str, float]
 
 
 class ReviewState(IntEnum):
@@ -84,6 +86,7 @@ class RowContent:
     days_in_stage: int
     last_session_date: dt.date | None
     last_pain: int | None  # the highest pain of the last session (during, after, next morning)
+    adherence: Adherence | None  # SPEC §11: the last 4 weeks' planned sessions logged
     progression: Progression
     review_due: dt.date
     review_state: ReviewState
@@ -121,6 +124,7 @@ class DashboardRow:
     days_in_stage: int
     last_session_date: dt.date | None
     recommendation: str
+    adherence: float | None
     review_state: ReviewState
     html: SafeString
 
@@ -150,6 +154,12 @@ SORTS = {
     "days": lambda row: (-row.days_in_stage, row.athlete.last_name),
     "last_session": lambda row: (
         row.last_session_date or dt.date.min,
+        row.athlete.last_name,
+    ),
+    # Lowest first (who is slipping), athletes with no share yet last.
+    "adherence": lambda row: (
+        row.adherence is None,
+        row.adherence or 0.0,
         row.athlete.last_name,
     ),
 }
@@ -191,9 +201,9 @@ def _build(
 ) -> dict[int, Cached]:
     """Build, render and return the rows of these athletes: ``{id: cached value}``."""
     athletes = list(
-        with_last_session(athletes_for_user(user).filter(pk__in=ids)).select_related(
-            "stored_progression"
-        )
+        with_adherence(
+            with_last_session(athletes_for_user(user).filter(pk__in=ids)), today
+        ).select_related("stored_progression")
     )
     progressions = stored_progressions(athletes, today=today)
     template = get_template(ROW_TEMPLATE)
@@ -215,6 +225,7 @@ def _build(
             days_in_stage=(today - athlete.stage_started_on).days,
             last_session_date=athlete.last_session_date,
             last_pain=max(pains) if pains else None,
+            adherence=(adherence := adherence_of(athlete, today)),
             progression=progression,
             review_due=due,
             review_state=_review_state(today, due, athlete.pk in reviewed),
@@ -223,6 +234,7 @@ def _build(
             str.__str__(template.render({"row": content})),  # a plain str pickles smaller
             athlete.last_session_date.toordinal() if athlete.last_session_date else 0,
             str(progression.recommendation),
+            -1.0 if adherence is None else adherence.share,
         )
     return built
 
@@ -320,7 +332,7 @@ def _rows(
         values |= built
     rows = []
     for athlete in athletes:
-        html, last_session_day, recommended = values[athlete.pk]
+        html, last_session_day, recommended, adherence = values[athlete.pk]
         rows.append(
             DashboardRow(
                 athlete=athlete,
@@ -329,6 +341,7 @@ def _rows(
                 if last_session_day
                 else None,
                 recommendation=recommended,
+                adherence=None if adherence < 0 else adherence,
                 review_state=_review_state(today, due, athlete.reviewed),
                 html=mark_safe(html),  # rendered from ROW_TEMPLATE, escaped there
             )

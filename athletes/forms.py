@@ -94,8 +94,10 @@ class SettingsForm(DetachedModelForm):
             "preferred_cadence_spm",
             "target_cadence_spm",
             "distance_unit",
+            "planned_sessions_per_week",
         ]
         labels = {
+            "planned_sessions_per_week": "Planned sessions a week (1–14)",
             "walk_gate_minutes": "Uphill-walk gate (minutes, 30–45)",
             "gate_pain_max": "Highest tolerated pain (0–3)",
             "preferred_cadence_spm": "Preferred cadence (steps/min)",

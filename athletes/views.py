@@ -161,7 +161,8 @@ def athlete_decide(request: HttpRequest, athlete_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def athlete_settings(request: HttpRequest, athlete_id: int) -> HttpResponse:
-    """Change the athlete's gate minutes, pain max, cadences and distance unit."""
+    """Change the athlete's gate minutes, pain max, cadences, distance unit and the
+    sessions planned a week."""
     athlete = athlete_for_user(request.user, athlete_id)
     form = SettingsForm(request.POST, instance=athlete)
 

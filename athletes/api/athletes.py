@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from athletes import services
+from athletes.adherence import adherence_for, adherence_of, with_adherence
 from athletes.models import Athlete
 from athletes.selectors import athlete_for_user, athletes_for_user
 from itbrehab.api_errors import FILTER_ERRORS, READ_ERRORS, WRITE_ERRORS, errors
@@ -58,6 +59,11 @@ class AthleteSerializer(serializers.ModelSerializer):
         help_text="Set by hand to fix it; null to follow 1.05 × preferred again.",
     )
     recommendation = serializers.SerializerMethodField()
+    adherence = serializers.SerializerMethodField(
+        help_text="SPEC §11: the share (0–1) of the planned sessions of the last 4 weeks that "
+        "were logged (over the days since the athlete began, if fewer than 28); null in the "
+        "first week."
+    )
 
     class Meta:
         model = Athlete
@@ -75,11 +81,13 @@ class AthleteSerializer(serializers.ModelSerializer):
             "target_cadence_is_manual",
             "walk_gate_minutes",
             "gate_pain_max",
+            "planned_sessions_per_week",
             "distance_unit",
             "status",
             "stage",
             "stage_started_on",
             "recommendation",
+            "adherence",
             "created_at",
             "updated_at",
         ]
@@ -88,6 +96,11 @@ class AthleteSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ChoiceField(choices=Recommendation.choices()))
     def get_recommendation(self, athlete: Athlete) -> str:
         return str(self.context["progressions"][athlete.pk].recommendation)
+
+    @extend_schema_field(serializers.FloatField(allow_null=True, min_value=0, max_value=1))
+    def get_adherence(self, athlete: Athlete) -> float | None:
+        found = self.context["adherence"][athlete.pk]
+        return None if found is None else found.share
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -167,12 +180,22 @@ class AthleteViewSet(
         return stored_progressions(athletes, today=self.request.user.clinic.today())
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        context = {**self.get_serializer_context(), "progressions": self._progressions(page)}
+        today = request.user.clinic.today()
+        athletes = with_adherence(self.filter_queryset(self.get_queryset()), today)
+        page = self.paginate_queryset(athletes)
+        context = {
+            **self.get_serializer_context(),
+            "progressions": self._progressions(page),
+            "adherence": {athlete.pk: adherence_of(athlete, today) for athlete in page},
+        }
         return self.get_paginated_response(AthleteSerializer(page, many=True, context=context).data)
 
     def _respond(self, athlete: Athlete, code: int = status.HTTP_200_OK) -> Response:
-        context = {**self.get_serializer_context(), "progressions": self._progressions([athlete])}
+        context = {
+            **self.get_serializer_context(),
+            "progressions": self._progressions([athlete]),
+            "adherence": {athlete.pk: adherence_for(athlete, athlete.clinic.today())},
+        }
         return Response(AthleteSerializer(athlete, context=context).data, status=code)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -164,6 +164,7 @@ def _load_athlete(script: Script, *, therapist: User, today: dt.date) -> Athlete
         walk_gate_minutes=script.walk_gate_minutes,
         gate_pain_max=script.gate_pain_max,
         distance_unit=script.distance_unit,
+        planned_sessions_per_week=script.planned_sessions_per_week,
         stage=FIRST_STAGE.value,
     )
     moments = {len(levels) + m.session: m for m in script.moments}

@@ -149,6 +149,7 @@ class Script:
     restart_reason: str = ""
     discharged: bool = False
     distance_unit: str = "km"
+    planned_sessions_per_week: int = 3  # adherence (SPEC §11)
 
     @property
     def name(self) -> str:
@@ -182,6 +183,7 @@ SCRIPTS: tuple[Script, ...] = (
         (("W20", 2), ("W25", 2), ("W30", 2), ("J60", 2), ("J90", 2)),
         Recommendation.BACK_OFF, ("pain_not_settled",),
         last_session_days_ago=3, rhythm=(2, 1, 2, 2), lead_in_days=10,
+        planned_sessions_per_week=6,  # a keen plan she has not kept: her adherence shows it
         moments=(Moment(-1, (0, 2, 3, 4), note="Woke up with the outside of the knee aching, "
                         "stairs sore."),),
     ),

@@ -115,8 +115,9 @@ BUDGETS: list[tuple[str, str, int]] = [
     # … and for ?recommendation=: the clinic's athletes with their stored progressions
     # first (to keep the matching ones), then as above.
     ("athletes list by recommendation", "/api/v1/athletes/?recommendation=hold", 1 + 4 + READ),
-    # the athlete (+ therapist, clinic joined), the requester's clinic, its stored progression.
-    ("athlete detail", "/api/v1/athletes/{athlete}/", 1 + 3 + READ),
+    # the athlete (+ therapist, clinic joined), the requester's clinic, its stored progression,
+    # its adherence's counts (the athletes list has them as subqueries of its page).
+    ("athlete detail", "/api/v1/athletes/{athlete}/", 1 + 4 + READ),
     # the athlete, count, page.
     ("sessions list", "/api/v1/athletes/{athlete}/sessions/?page_size=200", 1 + 3 + READ),
     ("sessions list filtered", "/api/v1/athletes/{athlete}/sessions/?activity=walk", 1 + 3 + READ),

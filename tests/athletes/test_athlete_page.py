@@ -357,11 +357,11 @@ def test_the_phone_link_section_offers_a_link_and_lists_earlier_ones(
 
 # session, user, the user's clinic (page header), the athlete (with therapist and
 # clinic), then the read model's athlete_page.QUERIES: the stored progression, the sessions
-# of the last 12 weeks, this week's review, the stage history (with who) and the phone
-# links (with who); last, the audit's read event.
+# of the last 12 weeks, the adherence's counts, this week's review, the stage history (with
+# who) and the phone links (with who); last, the audit's read event.
 ATHLETE_PAGE_QUERIES = 4 + athlete_page.QUERIES + READ_EVENT_QUERIES
-# The sessions table and charts from the cache: no sessions query.
-ATHLETE_PAGE_CACHED = ATHLETE_PAGE_QUERIES - 1
+# The sessions table, charts and adherence from the cache: no sessions or adherence query.
+ATHLETE_PAGE_CACHED = ATHLETE_PAGE_QUERIES - 2
 # The first view after sessions written outside the services (bulk_create here) evaluates
 # and stores the athlete's answer: the inputs (one query) and the UPDATE.
 EVALUATING = 2
@@ -408,7 +408,7 @@ def _count_page_queries(
     with django_assert_max_num_queries(ATHLETE_PAGE_CACHED) as cached:
         again = client.get(page)
     assert len(first) == len(captured) + EVALUATING
-    assert len(cached) == len(captured) - 1
+    assert len(cached) == len(captured) - 2  # no sessions or adherence query
     assert _table(again.content.decode()) == _table(response.content.decode())
     return len(captured), response.content.decode()
 
@@ -451,7 +451,7 @@ def test_the_read_model_makes_the_queries_its_docstring_states(
         assert page.history[0].changed_by == therapist
         assert page.links[0].created_by == therapist
     athlete = Athlete.objects.select_related("clinic", "therapist").get(pk=athlete.pk)
-    with django_assert_num_queries(athlete_page.QUERIES - 1):  # the table from the cache
+    with django_assert_num_queries(athlete_page.QUERIES - 2):  # the table from the cache
         assert athlete_page.athlete_page(athlete).sessions_html == page.sessions_html
 
 

@@ -60,6 +60,7 @@ def settings_data(athlete: Athlete, **changes: Any) -> dict[str, Any]:
         "preferred_cadence_spm": athlete.preferred_cadence_spm or "",
         "target_cadence_spm": "",
         "distance_unit": athlete.distance_unit,
+        "planned_sessions_per_week": athlete.planned_sessions_per_week,
     }
     data.update(changes)
     return data
