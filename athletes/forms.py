@@ -107,6 +107,12 @@ class SettingsForm(DetachedModelForm):
         super().__init__(*args, **kwargs)
         if self.instance and not self.instance.target_cadence_is_manual:
             self.initial["target_cadence_spm"] = None
+        # Left out (a form from before the field existed): the plan stays as it is.
+        self.fields["planned_sessions_per_week"].required = False
+
+    def clean_planned_sessions_per_week(self) -> int:
+        value = self.cleaned_data.get("planned_sessions_per_week")
+        return self.instance.planned_sessions_per_week if value is None else value
 
 
 class SessionForm(DetachedModelForm):
