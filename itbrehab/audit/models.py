@@ -40,7 +40,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from athletes.models import Athlete, DeviceLink, PainScore, SessionLog
+from athletes.models import Athlete, DeviceLink, PainScore, RtmTime, SessionLog
 from progressions.models import StageChange, StageReview
 
 # The short names the audit speaks of (``object_type``), by event model.
@@ -51,6 +51,7 @@ OBJECT_TYPES: dict[str, str] = {
     "DeviceLinkEvent": "device_link",
     "StageChangeEvent": "stage_change",
     "StageReviewEvent": "stage_review",
+    "RtmTimeEvent": "rtm_time",
 }
 
 
@@ -100,6 +101,10 @@ class StageReviewEvent(_event_model(StageReview, "StageReviewEvent")):  # type: 
     pass
 
 
+class RtmTimeEvent(_event_model(RtmTime, "RtmTimeEvent")):  # type: ignore[misc]
+    pass
+
+
 EVENT_MODELS: tuple[type[models.Model], ...] = (
     AthleteEvent,
     SessionLogEvent,
@@ -107,6 +112,7 @@ EVENT_MODELS: tuple[type[models.Model], ...] = (
     DeviceLinkEvent,
     StageChangeEvent,
     StageReviewEvent,
+    RtmTimeEvent,
 )
 
 
