@@ -1,6 +1,6 @@
 from django.urls import path
 
-from athletes import views
+from athletes import rtm_views, views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -27,5 +27,12 @@ urlpatterns = [
         "athletes/<int:athlete_id>/sessions/<int:session_id>/delete/",
         views.session_delete,
         name="session-delete",
+    ),
+    # SPEC §11 remote therapeutic monitoring: management time on the athlete page.
+    path("athletes/<int:athlete_id>/rtm-time/", rtm_views.rtm_time_create, name="rtm-time-create"),
+    path(
+        "athletes/<int:athlete_id>/rtm-time/<int:entry_id>/delete/",
+        rtm_views.rtm_time_delete,
+        name="rtm-time-delete",
     ),
 ]

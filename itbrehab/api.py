@@ -5,7 +5,15 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from athletes.api import athletes, device_links, fhir, pain_scores, session_files, sessions
+from athletes.api import (
+    athletes,
+    device_links,
+    fhir,
+    pain_scores,
+    rtm_time,
+    session_files,
+    sessions,
+)
 from itbrehab.accounts.api import TokenView
 from itbrehab.api_clients.api import ApiClientViewSet
 from itbrehab.api_errors import not_found
@@ -41,6 +49,13 @@ router.register(
     basename="athlete-device-link",
 )
 router.register("sessions", sessions.SessionViewSet, basename="session")
+# SPEC §11 remote therapeutic monitoring: management time.
+router.register(
+    r"athletes/(?P<athlete_pk>[0-9]+)/rtm-time",
+    rtm_time.AthleteRtmTimeViewSet,
+    basename="athlete-rtm-time",
+)
+router.register("rtm-time", rtm_time.RtmTimeViewSet, basename="rtm-time")
 router.register("device-links", device_links.DeviceLinkViewSet, basename="device-link")
 router.register("api-clients", ApiClientViewSet, basename="api-client")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
