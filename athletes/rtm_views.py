@@ -1,18 +1,21 @@
-"""PT pages for remote therapeutic monitoring (SPEC §11): log and delete management time."""
+"""PT pages for remote therapeutic monitoring (SPEC §11): management time, the monthly report."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.http import require_POST
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
 from athletes import rtm_services
 from athletes.models import RtmTime
-from athletes.rtm_forms import RtmTimeForm
+from athletes.rtm_forms import RtmMonthForm, RtmTimeForm
+from athletes.rtm_report import MONTH_INVALID, RtmReport, report_csv, rtm_report
 from athletes.selectors import athlete_for_user
 from athletes.views import _athlete_page, _saved
 
@@ -45,3 +48,51 @@ def rtm_time_delete(request: HttpRequest, athlete_id: int, entry_id: int) -> Htt
     rtm_services.rtm_time_delete(entry=entry)
     messages.success(request, f"Deleted {entry.minutes} min of {entry.date.day} {entry.date:%b}.")
     return redirect("athlete", athlete_id=athlete.pk)
+
+
+def _report_month(request: HttpRequest) -> tuple[RtmMonthForm, dt.date | None]:
+    form = RtmMonthForm(request.GET)
+    return form, form.cleaned_data["month"] if form.is_valid() else None
+
+
+def _csv_response(report: RtmReport) -> HttpResponse:
+    response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rtm-{report.month:%Y-%m}.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def rtm_report_page(request: HttpRequest) -> HttpResponse:
+    """The monthly RTM report of the clinic (``?month=YYYY-MM``; ``&format=csv`` downloads it).
+
+    Without ``month`` it opens on the clinic's current month; a bad one is a form error
+    (400). A clinic with RTM off sees that it is off.
+    """
+    clinic = request.user.clinic
+    if clinic is None:
+        raise Http404("No clinic.")
+    if not clinic.rtm_enabled:
+        return render(request, "athletes/rtm_report.html", {"off": True, "form": RtmMonthForm()})
+    if "month" not in request.GET:
+        return redirect(f"{reverse('rtm-report')}?month={clinic.today():%Y-%m}")
+    form, month = _report_month(request)
+    if month is None:
+        return render(request, "athletes/rtm_report.html", {"form": form}, status=400)
+    report = rtm_report(request.user, month)
+    if request.GET.get("format") == "csv":
+        return _csv_response(report)
+    return render(request, "athletes/rtm_report.html", {"form": form, "report": report})
+
+
+@login_required
+@require_GET
+def rtm_report_csv(request: HttpRequest) -> HttpResponse:
+    """The monthly RTM report as CSV (``/reports/rtm.csv?month=YYYY-MM``)."""
+    clinic = request.user.clinic
+    if clinic is None or not clinic.rtm_enabled:
+        raise Http404("Remote monitoring is off.")
+    _form, month = _report_month(request)
+    if month is None:
+        return HttpResponse(MONTH_INVALID, status=400, content_type="text/plain; charset=utf-8")
+    return _csv_response(rtm_report(request.user, month))

@@ -35,4 +35,6 @@ urlpatterns = [
         rtm_views.rtm_time_delete,
         name="rtm-time-delete",
     ),
+    path("reports/rtm/", rtm_views.rtm_report_page, name="rtm-report"),
+    path("reports/rtm.csv", rtm_views.rtm_report_csv, name="rtm-report-csv"),
 ]

@@ -10,6 +10,7 @@ from athletes.api import (
     device_links,
     fhir,
     pain_scores,
+    rtm_report,
     rtm_time,
     session_files,
     sessions,
@@ -75,6 +76,7 @@ v1 = [
     path("athletes/<int:athlete_pk>/fhir/", fhir.AthleteFhirView.as_view(), name="athlete-fhir"),
     path("stages/", progressions_api.StageListView.as_view(), name="stage-list"),
     path("audit-events/", AuditEventListView.as_view(), name="audit-event-list"),
+    path("reports/rtm/", rtm_report.RtmReportView.as_view(), name="rtm-report"),
     *router.urls,
 ]
 
