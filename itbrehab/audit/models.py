@@ -13,7 +13,7 @@ not in any migration at all: ``PGTRIGGER_MIGRATIONS = False`` (settings) would o
 put them in the tracked models' apps; ``PGTRIGGER_INSTALL_ON_MIGRATE`` installs them (and
 the append-only guard below) at the end of every ``migrate`` instead.
 
-One sequence numbers the events of all six tables (migration 0002), so an event's id is
+One sequence numbers the events of all the tables (migrations 0002 and 0008), so an event's id is
 unique across the audit and orders writes exactly; its time is ``clock_timestamp()``, the
 moment of the write (``PGHISTORY_CREATED_AT_FUNCTION``). Rows that existed when the audit
 was installed got one "snapshot" event each (migration 0003), the "before" of their first
