@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 
 from athletes.forms import DATE_INPUT, DetachedModelForm
-from athletes.models import RtmTime
+from athletes.models import Athlete, RtmTime
 from athletes.rtm_report import MONTH_INVALID, parse_month
 
 
 class RtmTimeForm(DetachedModelForm):
     """Date, minutes, live call and note of one management-time entry."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the athlete page's decision form has a "note" too.
+        super().__init__(*args, auto_id="rtm_%s", **kwargs)
 
     class Meta:
         model = RtmTime
@@ -41,3 +46,20 @@ class RtmMonthForm(forms.Form):
             return parse_month(self.cleaned_data["month"])
         except ValueError as error:
             raise forms.ValidationError(str(error)) from None
+
+
+class RtmStartForm(DetachedModelForm):
+    """The day the athlete's first monitoring period starts (empty: the first data day)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, auto_id="rtm_%s", **kwargs)
+
+    class Meta:
+        model = Athlete
+        fields = ["rtm_start_on"]
+        labels = {"rtm_start_on": "Monitoring starts on"}
+        help_texts = {
+            "rtm_start_on": "Empty: on the first day with data from the phone. Earlier days "
+            "do not count."
+        }
+        widgets = {"rtm_start_on": DATE_INPUT}

@@ -49,10 +49,16 @@ def rtm_section(athlete: Athlete) -> RtmSection | None:
 
 
 def rtm_context(athlete: Athlete, form: forms.BaseForm | None = None) -> dict[str, Any]:
-    """Return the athlete page's template variables for the section: ``rtm`` and its form."""
-    from athletes.rtm_forms import RtmTimeForm
+    """Return the athlete page's template variables for the section: ``rtm`` and its two
+    forms (``form``, shown again with its errors, replaces the blank one of its kind)."""
+    from athletes.rtm_forms import RtmStartForm, RtmTimeForm
 
     section = rtm_section(athlete)
     if section is None:
         return {"rtm": None}
-    return {"rtm": section, "rtm_form": form or RtmTimeForm(initial={"date": section.today})}
+    if not isinstance(form, RtmTimeForm):
+        form_time = RtmTimeForm(initial={"date": section.today})
+    else:
+        form_time = form
+    form_start = form if isinstance(form, RtmStartForm) else RtmStartForm(instance=athlete)
+    return {"rtm": section, "rtm_form": form_time, "rtm_start_form": form_start}

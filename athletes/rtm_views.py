@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from athletes import rtm_services
+from athletes import rtm_services, services
 from athletes.models import RtmTime
-from athletes.rtm_forms import RtmMonthForm, RtmTimeForm
+from athletes.rtm_forms import RtmMonthForm, RtmStartForm, RtmTimeForm
 from athletes.rtm_report import MONTH_INVALID, RtmReport, report_csv, rtm_report
 from athletes.selectors import athlete_for_user
 from athletes.views import _athlete_page, _saved
@@ -48,6 +48,27 @@ def rtm_time_delete(request: HttpRequest, athlete_id: int, entry_id: int) -> Htt
     rtm_services.rtm_time_delete(entry=entry)
     messages.success(request, f"Deleted {entry.minutes} min of {entry.date.day} {entry.date:%b}.")
     return redirect("athlete", athlete_id=athlete.pk)
+
+
+@login_required
+@require_POST
+def rtm_start(request: HttpRequest, athlete_id: int) -> HttpResponse:
+    """Set (or clear) the day the athlete's first monitoring period starts."""
+    athlete = athlete_for_user(request.user, athlete_id)
+    if not athlete.clinic.rtm_enabled:
+        raise Http404("Remote monitoring is off.")
+    form = RtmStartForm(request.POST, instance=athlete)
+
+    def save(data: dict[str, Any]) -> tuple[int, str]:
+        services.athlete_update(athlete=athlete, rtm_start_on=data["rtm_start_on"])
+        start = data["rtm_start_on"]
+        return athlete.pk, (
+            f"Monitoring periods start on {start.day} {start:%b %Y}."
+            if start
+            else "Monitoring periods start on the first day with data."
+        )
+
+    return _saved(request, form, save) or _athlete_page(request, athlete, rtm_form=form)
 
 
 def _report_month(request: HttpRequest) -> tuple[RtmMonthForm, dt.date | None]:

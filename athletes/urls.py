@@ -35,6 +35,7 @@ urlpatterns = [
         rtm_views.rtm_time_delete,
         name="rtm-time-delete",
     ),
+    path("athletes/<int:athlete_id>/rtm-start/", rtm_views.rtm_start, name="rtm-start"),
     path("reports/rtm/", rtm_views.rtm_report_page, name="rtm-report"),
     path("reports/rtm.csv", rtm_views.rtm_report_csv, name="rtm-report-csv"),
 ]

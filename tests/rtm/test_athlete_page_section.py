@@ -103,7 +103,7 @@ def test_bad_input_is_shown_beside_the_field_and_nothing_is_written(
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert f'id="id_{field}_error"' in html
+    assert f'id="rtm_{field}_error"' in html
     assert message in html
     assert not RtmTime.objects.exists()
 
@@ -174,3 +174,43 @@ def test_the_page_costs_the_same_queries_for_2_and_30_entries(
     with django_assert_max_num_queries(ATHLETE_PAGE_QUERIES):
         page = _page(pt, ana)
     assert page.count('<li id="rtm-time-') == count
+
+
+def test_the_pt_sets_and_clears_the_monitoring_start(pt: Client, ana: Athlete) -> None:
+    for days in range(5):  # 7–11 March
+        SessionLogFactory(athlete=ana, date=days_ago(days), source="phone")
+
+    response = pt.post(f"/athletes/{ana.pk}/rtm-start/", {"rtm_start_on": "2026-03-09"})
+
+    assert response.status_code == 302
+    ana.refresh_from_db()
+    assert ana.rtm_start_on == dt.date(2026, 3, 9)
+    section = _page(pt, ana).split('id="rtm"')[1]
+    assert "9 Mar – 7 Apr 2026: <strong>3</strong> data days so far" in section
+
+    pt.post(f"/athletes/{ana.pk}/rtm-start/", {"rtm_start_on": ""})
+
+    ana.refresh_from_db()
+    assert ana.rtm_start_on is None
+    assert "7 Mar – 5 Apr 2026: <strong>5</strong>" in _page(pt, ana)
+
+
+def test_a_bad_start_is_a_form_error_and_nothing_changes(pt: Client, ana: Athlete) -> None:
+    response = pt.post(f"/athletes/{ana.pk}/rtm-start/", {"rtm_start_on": "9 March"})
+
+    assert response.status_code == 200
+    assert 'id="rtm_rtm_start_on_error"' in response.content.decode()
+    ana.refresh_from_db()
+    assert ana.rtm_start_on is None
+
+
+def test_another_clinics_athletes_start_is_404(
+    client: Client, ana: Athlete, outsider: User
+) -> None:
+    client.force_login(outsider)
+
+    response = client.post(f"/athletes/{ana.pk}/rtm-start/", {"rtm_start_on": "2026-03-09"})
+
+    assert response.status_code == 404
+    ana.refresh_from_db()
+    assert ana.rtm_start_on is None
