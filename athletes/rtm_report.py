@@ -51,8 +51,13 @@ class ReportRow:
 @dataclass(frozen=True)
 class RtmReport:
     month: dt.date  # its first day
+    today: dt.date  # the clinic's: a period ending today or later is still in progress
     rows: list[ReportRow]  # by athlete name
     statement: str = rtm.CONFIRM_BEFORE_BILLING
+
+    def complete(self, period: rtm.Period) -> bool:
+        """Return whether ``period`` is over (its data days can no longer grow)."""
+        return period.end < self.today
 
 
 def rtm_report(user: User, month: dt.date) -> RtmReport:
@@ -67,6 +72,7 @@ def rtm_report(user: User, month: dt.date) -> RtmReport:
     minutes = month_management(ids, month) if ids else {}
     return RtmReport(
         month=month,
+        today=user.clinic.today(),
         rows=[
             ReportRow(
                 athlete=athlete,
@@ -92,6 +98,7 @@ CSV_HEADER = [
     "period_end",
     "data_days",
     "device_code",
+    "period_complete",
     "management_minutes",
     "live_call",
     "management_codes",
@@ -130,6 +137,7 @@ def report_csv(report: RtmReport) -> str:
                     period.end.isoformat() if period else "",
                     period.data_days if period else "",
                     (period.device_code or "") if period else "",
+                    ("yes" if report.complete(period) else "no") if period else "",
                     *tail,
                 ]
             )

@@ -29,10 +29,22 @@ class PeriodSerializer(serializers.Serializer):
     )
 
 
+class ReportPeriodSerializer(PeriodSerializer):
+    complete = serializers.SerializerMethodField(
+        help_text="Whether the period is over (false: it ends today or later, in clinic "
+        "time, and its data days can still grow)."
+    )
+
+    def get_complete(self, period: rtm.Period) -> bool:
+        return self.context["report"].complete(period)
+
+
 class ReportRowSerializer(serializers.Serializer):
     athlete = serializers.IntegerField(source="athlete.pk")
     name = serializers.CharField(source="athlete.full_name")
-    periods = PeriodSerializer(many=True, help_text="The 30-day periods that end in the month.")
+    periods = ReportPeriodSerializer(
+        many=True, help_text="The 30-day periods with data that end in the month."
+    )
     minutes = serializers.IntegerField(
         source="management.minutes", help_text="Management minutes logged in the calendar month."
     )
@@ -87,4 +99,5 @@ class RtmReportView(APIView):
             raise serializers.ValidationError({"month": [str(error)]}) from None
         if not request.user.clinic.rtm_enabled:
             raise PermissionDenied(RTM_OFF)
-        return Response(RtmReportSerializer(rtm_report(request.user, month)).data)
+        report = rtm_report(request.user, month)
+        return Response(RtmReportSerializer(report, context={"report": report}).data)

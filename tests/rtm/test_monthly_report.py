@@ -73,7 +73,13 @@ def test_the_api_lists_each_athletes_periods_minutes_and_codes(
         "athlete": ana.pk,
         "name": ana.full_name,
         "periods": [
-            {"start": "2026-01-10", "end": "2026-02-08", "data_days": 20, "device_code": "98977"}
+            {
+                "start": "2026-01-10",
+                "end": "2026-02-08",
+                "data_days": 20,
+                "device_code": "98977",
+                "complete": True,
+            }
         ],
         "minutes": 45,
         "live_call": True,
@@ -81,7 +87,13 @@ def test_the_api_lists_each_athletes_periods_minutes_and_codes(
         "needs_live_call": False,
     }
     assert rows[ben.full_name]["periods"] == [
-        {"start": "2026-01-05", "end": "2026-02-03", "data_days": 3, "device_code": "98985"}
+        {
+            "start": "2026-01-05",
+            "end": "2026-02-03",
+            "data_days": 3,
+            "device_code": "98985",
+            "complete": True,
+        }
     ]
     assert rows[ben.full_name]["management_codes"] == ["98979"]
     assert rows[ben.full_name]["needs_live_call"] is True
@@ -215,10 +227,10 @@ def test_the_csv_has_a_line_per_period_and_the_statement(
     assert lines[-1] == [STATEMENT]
     rows = {line[0]: line for line in lines[:-2]}
     assert rows[str(ana.pk)][3:] == [
-        "2026-01-10", "2026-02-08", "20", "98977", "45", "yes", "98980 98981", "no",
+        "2026-01-10", "2026-02-08", "20", "98977", "yes", "45", "yes", "98980 98981", "no",
     ]  # fmt: skip
     assert rows[str(ben.pk)][3:] == [
-        "2026-01-05", "2026-02-03", "3", "98985", "25", "no", "98979", "yes",
+        "2026-01-05", "2026-02-03", "3", "98985", "yes", "25", "no", "98979", "yes",
     ]  # fmt: skip
 
 
@@ -276,3 +288,22 @@ def test_two_hundred_athletes_render(pt: Client, therapist: User) -> None:
 
     assert page.content.decode().count('<tr id="rtm-athlete-') == 200
     assert len(api.json()["athletes"]) == 200
+
+
+def test_a_period_still_running_is_marked_in_progress(
+    february: None, pt: Client, ana: Athlete, therapist: User
+) -> None:
+    # Ana's second period (9 February – 10 March) ended yesterday; a third runs to 9 April.
+    _data_days(ana, dt.date(2026, 3, 11), 1)
+
+    march = _rows(token_client(therapist).get(API, {"month": "2026-03"}).json())
+    april = _rows(token_client(therapist).get(API, {"month": "2026-04"}).json())
+    page = pt.get(PAGE, {"month": "2026-04"}).content.decode()
+
+    assert [(p["end"], p["complete"]) for p in march[ana.full_name]["periods"]] == [
+        ("2026-03-10", True)
+    ]
+    assert [(p["end"], p["complete"]) for p in april[ana.full_name]["periods"]] == [
+        ("2026-04-09", False)
+    ]
+    assert "(in progress)" in page
