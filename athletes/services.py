@@ -27,6 +27,7 @@ from athletes.models import (
     DeviceLink,
     PainContext,
     PainScore,
+    PainSource,
     SessionLog,
 )
 from athletes.session_checks import (
@@ -220,13 +221,19 @@ def session_log_delete(*, session: SessionLog, expected_version: int | None = No
 
 @transaction.atomic
 def pain_score_create(
-    *, athlete: Athlete, date: dt.date, score: int, context: str = PainContext.OTHER
+    *,
+    athlete: Athlete,
+    date: dt.date,
+    score: int,
+    context: str = PainContext.OTHER,
+    source: str = PainSource.WEB,
 ) -> PainScore:
     """Store a daily pain check-in (``context`` defaults to other, SPEC §2).
 
+    ``source`` says who sent it: only the phone's are RTM data days (SPEC §11).
     Raises ``ValidationError`` and writes nothing if invalid.
     """
-    pain_score = PainScore(athlete=athlete, date=date, score=score, context=context)
+    pain_score = PainScore(athlete=athlete, date=date, score=score, context=context, source=source)
     pain_score.full_clean(validate_constraints=False)  # see HOT_PATH
     pain_score.save()
     progression_refresh(athlete, "pain_score.created", pain_score=pain_score.pk)

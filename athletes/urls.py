@@ -1,6 +1,6 @@
 from django.urls import path
 
-from athletes import views
+from athletes import rtm_views, views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -28,4 +28,14 @@ urlpatterns = [
         views.session_delete,
         name="session-delete",
     ),
+    # SPEC §11 remote therapeutic monitoring: management time on the athlete page.
+    path("athletes/<int:athlete_id>/rtm-time/", rtm_views.rtm_time_create, name="rtm-time-create"),
+    path(
+        "athletes/<int:athlete_id>/rtm-time/<int:entry_id>/delete/",
+        rtm_views.rtm_time_delete,
+        name="rtm-time-delete",
+    ),
+    path("athletes/<int:athlete_id>/rtm-start/", rtm_views.rtm_start, name="rtm-start"),
+    path("reports/rtm/", rtm_views.rtm_report_page, name="rtm-report"),
+    path("reports/rtm.csv", rtm_views.rtm_report_csv, name="rtm-report-csv"),
 ]

@@ -31,6 +31,7 @@ from athletes.forms import (
     WatchFileForm,
 )
 from athletes.models import Athlete, AthleteStatus, DeviceLink, SessionLog, SessionSource
+from athletes.rtm_page import rtm_context
 from athletes.selectors import athlete_for_user, session_from_file
 from athletes.services import link_url
 from athletes.watch_files import WatchFileError
@@ -94,6 +95,7 @@ def _athlete_page(
     decision_form: DecisionForm | None = None,
     settings_form: SettingsForm | None = None,
     shown_link: dict | None = None,
+    rtm_form: forms.BaseForm | None = None,
 ) -> HttpResponse:
     """Render the athlete page, with the forms as submitted and a new link shown once.
 
@@ -115,6 +117,8 @@ def _athlete_page(
             "new_link_qr": segno.make(new_link_url, error="m").svg_inline(scale=4)
             if new_link_url
             else None,
+            # SPEC §11: its own section, outside the cached parts (athletes.rtm_page).
+            **rtm_context(athlete, rtm_form),
         },
     )
 

@@ -5,7 +5,16 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from athletes.api import athletes, device_links, fhir, pain_scores, session_files, sessions
+from athletes.api import (
+    athletes,
+    device_links,
+    fhir,
+    pain_scores,
+    rtm_report,
+    rtm_time,
+    session_files,
+    sessions,
+)
 from itbrehab.accounts.api import TokenView
 from itbrehab.api_clients.api import ApiClientViewSet
 from itbrehab.api_errors import not_found
@@ -41,6 +50,13 @@ router.register(
     basename="athlete-device-link",
 )
 router.register("sessions", sessions.SessionViewSet, basename="session")
+# SPEC §11 remote therapeutic monitoring: management time.
+router.register(
+    r"athletes/(?P<athlete_pk>[0-9]+)/rtm-time",
+    rtm_time.AthleteRtmTimeViewSet,
+    basename="athlete-rtm-time",
+)
+router.register("rtm-time", rtm_time.RtmTimeViewSet, basename="rtm-time")
 router.register("device-links", device_links.DeviceLinkViewSet, basename="device-link")
 router.register("api-clients", ApiClientViewSet, basename="api-client")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
@@ -60,6 +76,7 @@ v1 = [
     path("athletes/<int:athlete_pk>/fhir/", fhir.AthleteFhirView.as_view(), name="athlete-fhir"),
     path("stages/", progressions_api.StageListView.as_view(), name="stage-list"),
     path("audit-events/", AuditEventListView.as_view(), name="audit-event-list"),
+    path("reports/rtm/", rtm_report.RtmReportView.as_view(), name="rtm-report"),
     *router.urls,
 ]
 

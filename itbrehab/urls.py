@@ -68,6 +68,7 @@ urlpatterns = [
     path("team/", team.team, name="team"),
     path("audit/", audit_views.audit_log, name="audit-log"),
     path("team/invite/", team.team_invite, name="team-invite"),
+    path("team/rtm/", team.team_rtm, name="team-rtm"),
     path("team/<int:therapist_id>/deactivate/", team.team_deactivate, name="team-deactivate"),
     path("team/<int:therapist_id>/reactivate/", team.team_reactivate, name="team-reactivate"),
     path("team/<int:therapist_id>/make-admin/", team.team_make_admin, name="team-make-admin"),

@@ -6,15 +6,17 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
 from athletes import services
-from athletes.models import PainScore
+from athletes.models import PainScore, PainSource
 from itbrehab.api_scope import AthleteRecordsViewSet, listed_and_created
 
 
 class PainScoreSerializer(serializers.ModelSerializer):
     class Meta:
         model = PainScore
-        fields = ["id", "athlete", "date", "score", "context", "created_at"]
-        read_only_fields = ["athlete", "created_at"]
+        fields = ["id", "athlete", "date", "score", "context", "source", "created_at"]
+        # Set by the server: a check-in sent through the API is "api" (SPEC §11: not
+        # an RTM data day; only the athlete's phone's are).
+        read_only_fields = ["athlete", "source", "created_at"]
 
 
 @extend_schema(tags=["pain scores"])
@@ -28,5 +30,5 @@ class PainScoreViewSet(AthleteRecordsViewSet):
 
     def perform_create(self, serializer: PainScoreSerializer) -> None:
         serializer.instance = services.pain_score_create(
-            athlete=self.get_athlete(), **serializer.validated_data
+            athlete=self.get_athlete(), source=PainSource.API, **serializer.validated_data
         )

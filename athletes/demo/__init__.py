@@ -53,7 +53,7 @@ from athletes.demo.scripts import (
     Script,
     W,
 )
-from athletes.models import Athlete, AthleteStatus, PainContext, SessionSource
+from athletes.models import Athlete, AthleteStatus, PainContext, PainSource, SessionSource
 from athletes.services import (
     athlete_create,
     athlete_update,
@@ -195,7 +195,10 @@ def _load_athlete(script: Script, *, therapist: User, today: dt.date) -> Athlete
     rest_days = set(range(first_day + 1)) - {d for d, _level, _fields in sessions}
     for days_ago, score, context in _check_ins(script, rest_days, mornings, rng):
         date = today - dt.timedelta(days=days_ago)
-        pain_score_create(athlete=athlete, date=date, score=score, context=context)
+        # Check-ins come from the athlete's phone (SPEC §11: RTM data days).
+        pain_score_create(
+            athlete=athlete, date=date, score=score, context=context, source=PainSource.PHONE
+        )
     athlete.refresh_from_db()
     if athlete.stage != script.stage:
         raise ValueError(f"{script.name}'s levels end in {athlete.stage}, not {script.stage}.")

@@ -17,7 +17,8 @@ from django.db import models
 
 from athletes.models.common import DATE_IN_FUTURE, NO_NUL
 from athletes.models.device_link import DEVICE_LINK_DAYS_DEFAULT, DeviceLink
-from athletes.models.pain_score import PainContext, PainScore
+from athletes.models.pain_score import PainContext, PainScore, PainSource
+from athletes.models.rtm_time import RtmTime
 from athletes.models.session import (
     INTERVAL_FIELDS,
     INTERVALS_EXCEED_DURATION,
@@ -55,6 +56,8 @@ __all__ = [
     "DistanceUnit",
     "PainContext",
     "PainScore",
+    "PainSource",
+    "RtmTime",
     "SessionLog",
     "SessionSource",
     "Side",

@@ -16,6 +16,14 @@ class PainContext(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class PainSource(models.TextChoices):
+    """Who sent a check-in: only the athlete's own (``phone``) are RTM data days (SPEC §11)."""
+
+    WEB = "web", "Web (PT dashboard)"
+    PHONE = "phone", "Phone"
+    API = "api", "API"
+
+
 class PainScore(models.Model):
     """A daily pain check-in outside a session (counts toward the week-to-week trend)."""
 
@@ -27,6 +35,7 @@ class PainScore(models.Model):
     context = models.CharField(
         max_length=10, choices=PainContext.choices, default=PainContext.OTHER
     )
+    source = models.CharField(max_length=10, choices=PainSource.choices, default=PainSource.WEB)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -35,6 +44,7 @@ class PainScore(models.Model):
         constraints = [
             range_check("painscore", "score", p.PAIN_MIN, p.PAIN_MAX),
             choices_check("painscore", "context", PainContext.choices),
+            choices_check("painscore", "source", PainSource.choices),
         ]
 
     def __str__(self) -> str:

@@ -25,7 +25,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from athletes import services
 from athletes.forms import PhoneSessionForm
-from athletes.models import RUNNING_TYPES, Athlete, PainContext, SessionLog, SessionSource
+from athletes.models import (
+    RUNNING_TYPES,
+    Athlete,
+    PainContext,
+    PainSource,
+    SessionLog,
+    SessionSource,
+)
 from athletes.phone.access import (
     PHONE_PREFIX,
     PhoneRequest,
@@ -282,6 +289,7 @@ def check_in(request: PhoneRequest) -> HttpResponse:
             date=athlete.clinic.today(),
             score=_score(request),
             context=PainContext.REST,
+            source=PainSource.PHONE,
         )
     except (ValidationError, ValueError):
         return redirect(f"{reverse('phone:home')}?error=checkin")

@@ -110,3 +110,14 @@ class MfaCodeForm(forms.Form):
         else:
             field.help_text = "The six-digit code your authenticator app shows now."
             field.widget.attrs["inputmode"] = "numeric"
+
+
+class ClinicRtmForm(forms.Form):
+    """The clinic's remote therapeutic monitoring setting (SPEC §11): one checkbox."""
+
+    rtm_enabled = forms.BooleanField(
+        required=False,
+        label="Remote therapeutic monitoring (US)",
+        help_text="Count data days and management time on the athlete page and offer the "
+        "monthly RTM report. Turn it off for a clinic outside the US.",
+    )

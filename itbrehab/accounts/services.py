@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from knox.models import AuthToken
@@ -217,3 +217,19 @@ def api_token_create(*, user: User) -> tuple[AuthToken, str]:
     if limit is not None and user.auth_token_set.count() >= limit:
         raise ApiTokenLimitReached(limit)
     return AuthToken.objects.create(user)
+
+
+@transaction.atomic
+def clinic_rtm_set(*, admin: User, enabled: bool) -> Clinic:
+    """Turn remote therapeutic monitoring (SPEC §11) on or off for the admin's clinic.
+
+    Off hides the athlete page's section and the report and refuses the RTM API; the
+    data days and logged time stay, and count again when it is turned back on. Raises
+    ``PermissionDenied`` for anyone but a clinic admin.
+    """
+    if not (admin.is_clinic_admin and admin.clinic_id):
+        raise PermissionDenied("Only a clinic admin changes the clinic's settings.")
+    clinic = admin.clinic
+    clinic.rtm_enabled = enabled
+    clinic.save(update_fields=["rtm_enabled"])
+    return clinic

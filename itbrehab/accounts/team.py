@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from itbrehab.accounts import services
-from itbrehab.accounts.forms import InviteForm
+from itbrehab.accounts.forms import ClinicRtmForm, InviteForm
 from itbrehab.accounts.invitations import invitation_hours
 from itbrehab.accounts.models import User
 from itbrehab.accounts.selectors import team_for_admin, team_member_for_admin
@@ -55,6 +55,8 @@ def _team_page(
             "invite_form": invite_form or InviteForm(),
             "row_error": row_error,
             "valid_hours": invitation_hours(),
+            # The clinic is the header's, loaded already: no query.
+            "rtm_form": ClinicRtmForm(initial={"rtm_enabled": request.user.clinic.rtm_enabled}),
         },
     )
 
@@ -84,6 +86,23 @@ def team_invite(request: HttpRequest) -> HttpResponse:
             )
             return redirect("team")
     return _team_page(request, invite_form=form)
+
+
+@clinic_admin_required
+@require_POST
+def team_rtm(request: HttpRequest) -> HttpResponse:
+    """Turn remote therapeutic monitoring (SPEC §11) on or off for the clinic."""
+    form = ClinicRtmForm(request.POST)
+    form.is_valid()  # one optional checkbox: always valid (absent is off)
+    clinic = services.clinic_rtm_set(admin=request.user, enabled=form.cleaned_data["rtm_enabled"])
+    messages.success(
+        request,
+        "Remote therapeutic monitoring is on."
+        if clinic.rtm_enabled
+        else "Remote therapeutic monitoring is off: the athlete pages and the report no "
+        "longer show it; what was recorded is kept.",
+    )
+    return redirect("team")
 
 
 def _team_action(

@@ -13,7 +13,7 @@ not in any migration at all: ``PGTRIGGER_MIGRATIONS = False`` (settings) would o
 put them in the tracked models' apps; ``PGTRIGGER_INSTALL_ON_MIGRATE`` installs them (and
 the append-only guard below) at the end of every ``migrate`` instead.
 
-One sequence numbers the events of all six tables (migration 0002), so an event's id is
+One sequence numbers the events of all the tables (migrations 0002 and 0008), so an event's id is
 unique across the audit and orders writes exactly; its time is ``clock_timestamp()``, the
 moment of the write (``PGHISTORY_CREATED_AT_FUNCTION``). Rows that existed when the audit
 was installed got one "snapshot" event each (migration 0003), the "before" of their first
@@ -40,7 +40,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from athletes.models import Athlete, DeviceLink, PainScore, SessionLog
+from athletes.models import Athlete, DeviceLink, PainScore, RtmTime, SessionLog
 from progressions.models import StageChange, StageReview
 
 # The short names the audit speaks of (``object_type``), by event model.
@@ -51,6 +51,7 @@ OBJECT_TYPES: dict[str, str] = {
     "DeviceLinkEvent": "device_link",
     "StageChangeEvent": "stage_change",
     "StageReviewEvent": "stage_review",
+    "RtmTimeEvent": "rtm_time",
 }
 
 
@@ -100,6 +101,10 @@ class StageReviewEvent(_event_model(StageReview, "StageReviewEvent")):  # type: 
     pass
 
 
+class RtmTimeEvent(_event_model(RtmTime, "RtmTimeEvent")):  # type: ignore[misc]
+    pass
+
+
 EVENT_MODELS: tuple[type[models.Model], ...] = (
     AthleteEvent,
     SessionLogEvent,
@@ -107,6 +112,7 @@ EVENT_MODELS: tuple[type[models.Model], ...] = (
     DeviceLinkEvent,
     StageChangeEvent,
     StageReviewEvent,
+    RtmTimeEvent,
 )
 
 

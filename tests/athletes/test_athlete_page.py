@@ -14,7 +14,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from athletes import athlete_page, services
+from athletes import athlete_page, rtm_page, services
 from athletes.models import Athlete, SessionLog
 from itbrehab.accounts.models import User
 from itbrehab.audit.access import READ_EVENT_QUERIES
@@ -358,8 +358,9 @@ def test_the_phone_link_section_offers_a_link_and_lists_earlier_ones(
 # session, user, the user's clinic (page header), the athlete (with therapist and
 # clinic), then the read model's athlete_page.QUERIES: the stored progression, the sessions
 # of the last 12 weeks, the adherence's counts, this week's review, the stage history (with
-# who) and the phone links (with who); last, the audit's read event.
-ATHLETE_PAGE_QUERIES = 4 + athlete_page.QUERIES + READ_EVENT_QUERIES
+# who) and the phone links (with who); the remote-monitoring section's rtm_page.QUERIES
+# (data days, this month's time); last, the audit's read event.
+ATHLETE_PAGE_QUERIES = 4 + athlete_page.QUERIES + rtm_page.QUERIES + READ_EVENT_QUERIES
 # The sessions table, charts and adherence from the cache: no sessions or adherence query.
 ATHLETE_PAGE_CACHED = ATHLETE_PAGE_QUERIES - 2
 # The first view after sessions written outside the services (bulk_create here) evaluates
