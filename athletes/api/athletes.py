@@ -82,6 +82,7 @@ class AthleteSerializer(serializers.ModelSerializer):
             "walk_gate_minutes",
             "gate_pain_max",
             "planned_sessions_per_week",
+            "rtm_start_on",
             "distance_unit",
             "status",
             "stage",

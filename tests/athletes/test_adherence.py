@@ -3,6 +3,7 @@ on the dashboard (sortable), the athlete page and the athlete's API representati
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -142,3 +143,18 @@ def test_the_pt_sets_the_plan_beside_the_other_settings(therapist: User, pt: Cli
     athlete.refresh_from_db()
     assert athlete.planned_sessions_per_week == 4
     assert SessionLog.objects.filter(athlete=athlete).count() == 1
+
+
+def test_the_api_sets_the_monitoring_start(therapist: User) -> None:
+    athlete = _backdated(therapist)
+    client: APIClient = token_client(therapist)
+    url = f"/api/v1/athletes/{athlete.pk}/"
+
+    assert client.get(url).json()["rtm_start_on"] is None
+    assert client.patch(url, {"rtm_start_on": "2026-03-01"}, format="json").status_code == 200
+    refused = client.patch(url, {"rtm_start_on": "March"}, format="json")
+
+    assert refused.status_code == 400
+    assert "rtm_start_on" in refused.json()
+    athlete.refresh_from_db()
+    assert athlete.rtm_start_on == dt.date(2026, 3, 1)
