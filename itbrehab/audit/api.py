@@ -49,9 +49,10 @@ class AuditEventSerializer(serializers.Serializer):
     )
     action = serializers.ChoiceField(choices=ACTIONS)
     object_type = serializers.CharField(
-        help_text="A write's record: athlete, session, pain_score, device_link, stage_change "
-        "or stage_review. A read's: athlete, or athlete_list when a page or response showed "
-        "the clinic's athletes. A login, failed login, logout or MFA event's: therapist."
+        help_text="A write's record: athlete, session, pain_score, device_link, stage_change, "
+        "stage_review or lefs_response. A read's: athlete, or athlete_list when a page or "
+        "response showed the clinic's athletes. A login, failed login, logout or MFA "
+        "event's: therapist."
     )
     object_id = serializers.IntegerField(
         allow_null=True, help_text="The record's id; null for an athlete_list."

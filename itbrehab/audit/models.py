@@ -40,7 +40,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from athletes.models import Athlete, DeviceLink, PainScore, SessionLog
+from athletes.models import Athlete, DeviceLink, LefsResponse, PainScore, SessionLog
 from progressions.models import StageChange, StageReview
 
 # The short names the audit speaks of (``object_type``), by event model.
@@ -51,6 +51,7 @@ OBJECT_TYPES: dict[str, str] = {
     "DeviceLinkEvent": "device_link",
     "StageChangeEvent": "stage_change",
     "StageReviewEvent": "stage_review",
+    "LefsResponseEvent": "lefs_response",
 }
 
 
@@ -100,6 +101,11 @@ class StageReviewEvent(_event_model(StageReview, "StageReviewEvent")):  # type: 
     pass
 
 
+# The LEFS the athlete answers on the phone (SPEC §11): each saved answer is an update.
+class LefsResponseEvent(_event_model(LefsResponse, "LefsResponseEvent")):  # type: ignore[misc]
+    pass
+
+
 EVENT_MODELS: tuple[type[models.Model], ...] = (
     AthleteEvent,
     SessionLogEvent,
@@ -107,6 +113,7 @@ EVENT_MODELS: tuple[type[models.Model], ...] = (
     DeviceLinkEvent,
     StageChangeEvent,
     StageReviewEvent,
+    LefsResponseEvent,
 )
 
 

@@ -1,0 +1,66 @@
+"""Reads for the LEFS: what the phone needs to offer it, and each athlete's completed totals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import F
+
+from athletes.lefs.scale import LefsChange, changes, lefs_due
+from athletes.models import Athlete, LefsResponse
+
+
+@dataclass(frozen=True, slots=True)
+class LefsState:
+    """Whether the phone offers the LEFS today, and the unfinished response if there is one."""
+
+    open_response: LefsResponse | None
+    last_completed: LefsResponse | None
+    due: bool
+
+    @property
+    def offer(self) -> bool:
+        """Offer the questionnaire: due, or started and not finished."""
+        return self.due or self.open_response is not None
+
+
+def lefs_state(athlete: Athlete) -> LefsState:
+    """Return the athlete's LEFS state on the clinic's today, in one query.
+
+    At most one response is unfinished (a constraint), so the two rows ordered unfinished
+    first, then newest completed, are the unfinished one and the last completed one (or the
+    last two completed, when none is unfinished). The athlete's clinic must be loaded.
+    """
+    rows = list(
+        LefsResponse.objects.filter(athlete=athlete).order_by(
+            F("completed_at").desc(nulls_first=True), "-id"
+        )[:2]
+    )
+    open_response = next((r for r in rows if r.completed_at is None), None)
+    last = next((r for r in rows if r.completed_at is not None), None)
+    due = lefs_due(athlete, last.completed_at if last else None, athlete.clinic.today())
+    return LefsState(open_response=open_response, last_completed=last, due=due)
+
+
+def lefs_completed(athlete: Athlete) -> list[LefsResponse]:
+    """Return the athlete's completed responses, oldest first (one query)."""
+    return list(
+        LefsResponse.objects.filter(athlete=athlete, completed_at__isnull=False).order_by(
+            "completed_at", "id"
+        )
+    )
+
+
+def lefs_history(athlete: Athlete) -> list[tuple[LefsResponse, LefsChange]]:
+    """Return each completed response, oldest first, with its change from the one before.
+
+    The day of a response is the day it was completed in the clinic's time zone. One query.
+    """
+    zone = athlete.clinic.zone
+    responses = lefs_completed(athlete)
+    points = changes(
+        (r.completed_at.astimezone(zone).date(), r.total or 0)
+        for r in responses
+        if r.completed_at is not None
+    )
+    return list(zip(responses, points, strict=True))
