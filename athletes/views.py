@@ -30,6 +30,7 @@ from athletes.forms import (
     SettingsForm,
     WatchFileForm,
 )
+from athletes.lefs.selectors import lefs_chart
 from athletes.models import Athlete, AthleteStatus, DeviceLink, SessionLog, SessionSource
 from athletes.selectors import athlete_for_user, session_from_file
 from athletes.services import link_url
@@ -115,6 +116,7 @@ def _athlete_page(
             "new_link_qr": segno.make(new_link_url, error="m").svg_inline(scale=4)
             if new_link_url
             else None,
+            "lefs": lefs_chart(athlete),  # its own section, outside the cached parts
         },
     )
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import F
 
-from athletes.lefs.scale import LefsChange, changes, lefs_due
+from athletes.lefs.scale import MCID, TOTAL_MAX, LefsChange, changes, lefs_due
 from athletes.models import Athlete, LefsResponse
 
 
@@ -64,3 +65,24 @@ def lefs_history(athlete: Athlete) -> list[tuple[LefsResponse, LefsChange]]:
         if r.completed_at is not None
     )
     return list(zip(responses, points, strict=True))
+
+
+def lefs_chart(athlete: Athlete) -> dict[str, Any]:
+    """Return the athlete page's LEFS section: the table's rows and the chart's series.
+
+    Each point: the day (clinic time), the total, the change from the previous total and
+    whether it reached the MCID, and the change as the PT reads it ("+12 (MCID)"). Oldest
+    first. One query (``lefs_history``); not cached with the sessions table and charts,
+    whose key knows nothing of the LEFS.
+    """
+    points = [
+        {
+            "date": change.completed_on.isoformat(),
+            "total": change.total,
+            "change": change.change,
+            "mcid_reached": change.mcid_reached,
+            "label": change.label,
+        }
+        for _response, change in lefs_history(athlete)
+    ]
+    return {"points": points, "total_max": TOTAL_MAX, "mcid": MCID}

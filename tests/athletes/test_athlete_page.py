@@ -358,8 +358,9 @@ def test_the_phone_link_section_offers_a_link_and_lists_earlier_ones(
 # session, user, the user's clinic (page header), the athlete (with therapist and
 # clinic), then the read model's athlete_page.QUERIES: the stored progression, the sessions
 # of the last 12 weeks, this week's review, the stage history (with who) and the phone
-# links (with who); last, the audit's read event.
-ATHLETE_PAGE_QUERIES = 4 + athlete_page.QUERIES + READ_EVENT_QUERIES
+# links (with who); the LEFS section's completed responses (its own query, outside the
+# cache); last, the audit's read event.
+ATHLETE_PAGE_QUERIES = 4 + athlete_page.QUERIES + 1 + READ_EVENT_QUERIES
 # The sessions table and charts from the cache: no sessions query.
 ATHLETE_PAGE_CACHED = ATHLETE_PAGE_QUERIES - 1
 # The first view after sessions written outside the services (bulk_create here) evaluates

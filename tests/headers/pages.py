@@ -104,6 +104,7 @@ HTML_KINDS: Kinds = {
     "phone log": (lambda w: w.phone.get("/m/log/"), 200),
     "phone log filled from a watch file": (_phone_watch_import, 200),
     "phone metronome": (lambda w: w.phone.get("/m/metronome/"), 200),
+    "phone knee questionnaire": (lambda w: w.phone.get("/m/questionnaire/"), 200),
     "phone link unknown": (lambda w: w.anonymous.get("/m/link/not-a-real-token/"), 404),
     "phone link revoked": (_revoked_link, 410),
     "admin login": (lambda w: w.anonymous.get("/admin/login/"), 200),
