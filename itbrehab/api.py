@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from athletes.api import athletes, device_links, fhir, pain_scores, session_files, sessions
+from athletes.api import athletes, device_links, fhir, lefs, pain_scores, session_files, sessions
 from itbrehab.accounts.api import TokenView
 from itbrehab.api_clients.api import ApiClientViewSet
 from itbrehab.api_errors import not_found
@@ -58,6 +58,7 @@ v1 = [
         name="athlete-session-files",
     ),
     path("athletes/<int:athlete_pk>/fhir/", fhir.AthleteFhirView.as_view(), name="athlete-fhir"),
+    path("athletes/<int:athlete_pk>/lefs/", lefs.AthleteLefsView.as_view(), name="athlete-lefs"),
     path("stages/", progressions_api.StageListView.as_view(), name="stage-list"),
     path("audit-events/", AuditEventListView.as_view(), name="audit-event-list"),
     *router.urls,
