@@ -77,7 +77,7 @@ def lefs_chart(athlete: Athlete) -> dict[str, Any]:
     """
     points = [
         {
-            "date": change.completed_on.isoformat(),
+            "date": change.completed_on,  # ISO in the page's JSON (DjangoJSONEncoder)
             "total": change.total,
             "change": change.change,
             "mcid_reached": change.mcid_reached,

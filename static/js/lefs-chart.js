@@ -14,7 +14,10 @@
     if (!source || !canvas || !window.Chart) return;
     var data = JSON.parse(source.textContent);
     var points = data.points;
-    var labels = points.map(function (p) { return shortDate(p.date); });
+    // A change that reached the MCID is named under its date too ("+12 (MCID)").
+    var labels = points.map(function (p) {
+      return p.mcid_reached ? [shortDate(p.date), p.label] : shortDate(p.date);
+    });
     new Chart(canvas, {
       type: "line",
       data: {

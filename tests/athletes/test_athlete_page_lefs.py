@@ -80,7 +80,7 @@ def test_the_totals_are_charted_with_each_mcid_change_marked(pt: Client, athlete
         ("2026-02-11", "52"),
         ("2026-01-14", "40"),
     ]
-    assert "-5" in rows[0][2]
+    assert "-5" in rows[0][3]
 
 
 def test_without_a_completed_lefs_the_section_says_when_it_is_offered(
