@@ -20,6 +20,7 @@ from athletes.models import Athlete, LefsResponse
 from itbrehab.accounts.models import User
 from tests.support.athletes import sam
 from tests.support.clock import NOON
+from tests.support.lefs import completed_lefs
 
 pytestmark = pytest.mark.usefixtures("wednesday")
 
@@ -31,14 +32,7 @@ def athlete(therapist: User) -> Athlete:
 
 def completed(athlete: Athlete, total: int, days_ago: int) -> LefsResponse:
     """A LEFS of ``athlete`` completed ``days_ago`` days before noon today, with ``total``."""
-    answers = [4] * (total // 4) + ([total % 4] if total % 4 else [])
-    answers += [0] * (20 - len(answers))
-    on = NOON - dt.timedelta(days=days_ago)
-    response = LefsResponse.objects.create(
-        athlete=athlete, source="phone", answers=answers, started_at=on
-    )
-    LefsResponse.objects.filter(pk=response.pk).update(completed_at=on, total=total)
-    return response
+    return completed_lefs(athlete, total, NOON - dt.timedelta(days=days_ago))
 
 
 def lefs_section(html: str) -> str:
@@ -72,13 +66,12 @@ def test_the_totals_are_charted_with_each_mcid_change_marked(pt: Client, athlete
     assert "js/lefs-chart" in html  # the chart's own script, no inline code
     assert '<strong class="mcid">+12 (MCID)</strong>' in section
     # The table: newest first.
-    rows = re.findall(
-        r"<tr><td><time[^>]*>([^<]+)</time></td><td>(\d+)</td><td>(.*?)</td></tr>", section
-    )
-    assert [(d, t) for d, t, _ in rows] == [
-        ("2026-03-11", "47"),
-        ("2026-02-11", "52"),
-        ("2026-01-14", "40"),
+    row = r'<tr><td><time datetime="([^"]+)">([^<]+)</time></td><td>(\d+)</td><td>(.*?)</td>'
+    rows = re.findall(row, section)
+    assert [(d, shown, t) for d, shown, t, _ in rows] == [
+        ("2026-03-11", "11 Mar 2026", "47"),
+        ("2026-02-11", "11 Feb 2026", "52"),
+        ("2026-01-14", "14 Jan 2026", "40"),
     ]
     assert "-5" in rows[0][3]
 

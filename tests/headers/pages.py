@@ -141,6 +141,7 @@ OTHER_KINDS: Kinds = {
     "api list": (lambda w: w.api.get("/api/v1/athletes/"), 200),
     "api detail": (lambda w: w.api.get(f"/api/v1/athletes/{w.athlete.pk}/"), 200),
     "api sessions": (lambda w: w.api.get(f"/api/v1/athletes/{w.athlete.pk}/sessions/"), 200),
+    "api lefs": (lambda w: w.api.get(f"/api/v1/athletes/{w.athlete.pk}/lefs/"), 200),
     "api progression": (
         lambda w: w.api.get(f"/api/v1/athletes/{w.athlete.pk}/progression/"),
         200,

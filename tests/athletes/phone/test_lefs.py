@@ -20,6 +20,7 @@ from itbrehab.accounts.models import User
 from tests.factories import SessionLogFactory
 from tests.support.athletes import sam
 from tests.support.clock import MORNING, days_ago
+from tests.support.lefs import completed_lefs
 from tests.support.phones import phone_of
 
 pytestmark = pytest.mark.usefixtures("wednesday_morning")
@@ -33,12 +34,7 @@ def answer(phone: Client, athlete: Athlete, item: int, value: int | str) -> Any:
 
 def completed(athlete: Athlete, value: int, on: dt.datetime) -> LefsResponse:
     """A LEFS of ``athlete`` completed at ``on`` with every answer ``value``."""
-    response = LefsResponse.objects.create(
-        athlete=athlete, source="phone", answers=[value] * 20, started_at=on
-    )
-    LefsResponse.objects.filter(pk=response.pk).update(completed_at=on, total=value * 20)
-    response.refresh_from_db()
-    return response
+    return completed_lefs(athlete, value * 20, on)
 
 
 def test_home_offers_the_questionnaire_at_the_start(phone: Client) -> None:
