@@ -49,6 +49,8 @@ def test_the_athlete_fills_the_lefs_on_the_phone_and_the_pt_sees_it_charted(
     open_link(page, athlete)
 
     expect(page.get_by_role("heading", name="Knee questionnaire (2 minutes)")).to_be_visible()
+    expect(page.locator(".nudges")).to_contain_text("Time for your knee questionnaire")
+    page.screenshot(path="/tmp/lefs-phone-home.png")
     page.get_by_role("link", name="Start the questionnaire").tap()
 
     # Items 1–15: "No difficulty" (4); going back once from item 3 to change item 2.
