@@ -229,9 +229,9 @@ def test_no_morning_nudge_once_answered_or_for_an_older_session(
 
 
 # The home page's budget grows by one query: the LEFS state (the unfinished response and
-# the last completed one, in one query). The questionnaire: the phone's session, its link
-# with athlete and clinic, the LEFS state.
-@pytest.mark.parametrize(("path", "budget"), [("/m/", 9), (URL, 3)])
+# the last completed one, in one query). The questionnaire and its thanks: the phone's
+# session, its link with athlete and clinic, the LEFS state.
+@pytest.mark.parametrize(("path", "budget"), [("/m/", 9), (URL, 3), ("/m/questionnaire/done/", 3)])
 def test_the_questionnaire_pages_cost_the_same_with_2_or_30_responses(
     phone: Client,
     athlete: Athlete,
