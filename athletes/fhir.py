@@ -11,7 +11,14 @@ The Bundle (type ``collection``) holds, in this order:
   one ``component`` names the activity (LOINC 73985-4 "Exercise activity", coded in
   our activity CodeSystem and in words), then one **pain Observation** per pain value
   the session holds (before, during, after, next morning);
-- per daily check-in, oldest first: one pain Observation.
+- per daily check-in, oldest first: one pain Observation;
+- per completed LEFS (SPEC §11), oldest first: a **QuestionnaireResponse** (status
+  ``completed``, ``authored`` when it was completed, ``subject``, ``author`` and ``source``
+  the Patient, ``questionnaire`` our canonical ``lefs_questionnaire(site)``): one ``item``
+  per question (``linkId`` "1"–"20", the question's words as ``text``, one
+  ``answer.valueInteger`` 0–4), then the total as one more item (``linkId`` "total",
+  ``valueInteger`` 0–80). The total is an item, not an Observation: it is the instrument's
+  own score, read with the answers it sums, and needs no code of its own.
 
 Every pain Observation is LOINC 72514-3 "Pain severity - 0-10 verbal numeric rating
 [Score] - Reported", category ``survey``, ``valueInteger``, status ``final``, ``subject``
@@ -25,13 +32,13 @@ a second ``code.coding`` (codings of one concept must mean the same thing). It i
 modifier: a reader that ignores it still reads a true pain score on that date.
 
 Identity. Each resource's ``id`` is stable (``athlete-12``, ``therapist-3``,
-``session-40-duration``, ``session-40-pain-during``, ``pain-score-7``), and its
+``session-40-duration``, ``session-40-pain-during``, ``pain-score-7``, ``lefs-5``), and its
 ``fullUrl`` a ``urn:uuid`` derived from the site and that id (UUID v5), so the same row
 keeps the same ``fullUrl`` in every export and references resolve inside the Bundle.
 ``meta.lastUpdated`` is when the row last changed (a session's ``updated_at``, a
-check-in's ``created_at``): what ``?since=`` compares.
+check-in's ``created_at``, a LEFS's ``completed_at``): what ``?since=`` compares.
 
-This module is pure apart from ``export_bundle``'s two reads: ``build_bundle`` takes rows
+This module is pure apart from ``export_bundle``'s three reads: ``build_bundle`` takes rows
 and returns the Bundle, so the schema's example is built by the same code.
 """
 
@@ -55,10 +62,16 @@ from fhir.resources.R4B.observation import Observation, ObservationComponent
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.practitioner import Practitioner
 from fhir.resources.R4B.quantity import Quantity
+from fhir.resources.R4B.questionnaireresponse import (
+    QuestionnaireResponse,
+    QuestionnaireResponseItem,
+    QuestionnaireResponseItemAnswer,
+)
 from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.resource import Resource
 
-from athletes.models import Athlete, PainScore, SessionLog
+from athletes.lefs import ITEMS, TOTAL_MAX
+from athletes.models import Athlete, LefsResponse, PainScore, SessionLog
 from itbrehab.accounts.models import User
 from progressions.rules.protocol import Activity
 
@@ -110,6 +123,15 @@ def pain_moment_system(site_url: str) -> str:
 def pain_moment_extension(site_url: str) -> str:
     """Return the URL of our extension that carries a pain Observation's moment."""
     return f"{site_url}/fhir/StructureDefinition/pain-moment"
+
+
+def lefs_questionnaire(site_url: str) -> str:
+    """Return the canonical URL of the LEFS Questionnaire our QuestionnaireResponses answer."""
+    return f"{site_url}/fhir/Questionnaire/lefs"
+
+
+LEFS_TOTAL_LINK_ID = "total"
+LEFS_TOTAL_TEXT = f"LEFS total (0-{TOTAL_MAX}, higher is better)"
 
 
 def activity_system(site_url: str) -> str:
@@ -218,6 +240,36 @@ class _Builder:
         )
         return _Entry(observation, self.full_url("Observation", observation.id))
 
+    def lefs(self, response: LefsResponse, patient: Reference) -> _Entry:
+        items = [
+            _lefs_item(str(number), text, answer)
+            for number, (text, answer) in enumerate(zip(ITEMS, response.answers, strict=True), 1)
+        ]
+        items.append(_lefs_item(LEFS_TOTAL_LINK_ID, LEFS_TOTAL_TEXT, response.total))
+        questionnaire_response = QuestionnaireResponse(
+            id=f"lefs-{response.pk}",
+            meta=Meta(lastUpdated=response.completed_at),
+            questionnaire=lefs_questionnaire(self.site_url),
+            status="completed",
+            subject=patient,
+            authored=response.completed_at,
+            author=patient,
+            source=patient,
+            item=items,
+        )
+        return _Entry(
+            questionnaire_response,
+            self.full_url("QuestionnaireResponse", questionnaire_response.id),
+        )
+
+
+def _lefs_item(link_id: str, text: str, value: int | None) -> QuestionnaireResponseItem:
+    return QuestionnaireResponseItem(
+        linkId=link_id,
+        text=text,
+        answer=[QuestionnaireResponseItemAnswer(valueInteger=value)],
+    )
+
 
 def build_bundle(
     athlete: Athlete,
@@ -227,8 +279,10 @@ def build_bundle(
     *,
     site_url: str,
     timestamp: dt.datetime,
+    lefs_responses: Iterable[LefsResponse] = (),
 ) -> Bundle:
-    """Return the athlete's Bundle of ``sessions`` and ``pain_scores``, in the order given.
+    """Return the athlete's Bundle of ``sessions``, ``pain_scores`` and completed
+    ``lefs_responses``, in the order given.
 
     Pure: reads only the rows given (the caller chooses them: live sessions, ``since``).
     A session contributes its duration Observation and one pain Observation per pain
@@ -264,6 +318,7 @@ def build_bundle(
         )
         for pain in pain_scores
     )
+    entries.extend(build.lefs(response, subject) for response in lefs_responses)
     return Bundle(
         type="collection",
         timestamp=timestamp,
@@ -272,19 +327,23 @@ def build_bundle(
 
 
 def export_bundle(athlete: Athlete, *, since: dt.datetime | None = None) -> Bundle:
-    """Return the athlete's Bundle: every live session and check-in, or those changed since.
+    """Return the athlete's Bundle: every live session, check-in and completed LEFS, or
+    those changed since.
 
-    ``since`` keeps the sessions changed (``updated_at``) and the check-ins recorded
-    (``created_at``; they are never edited) at or after it; the Patient and Practitioner
-    are always there. Deleted sessions are never exported. Two queries (sessions, check-
-    ins) whatever the history; the athlete must come with its therapist joined (the
+    ``since`` keeps the sessions changed (``updated_at``), the check-ins recorded
+    (``created_at``; they are never edited) and the LEFS completed (``completed_at``; they
+    no longer change) at or after it; the Patient and Practitioner are always there.
+    Deleted sessions and unfinished LEFS are never exported. Three queries (sessions,
+    check-ins, LEFS) whatever the history; the athlete must come with its therapist joined (the
     access helper's ``select_related``).
     """
     sessions = SessionLog.objects.filter(athlete=athlete)  # the live ones
     pain_scores = PainScore.objects.filter(athlete=athlete)
+    lefs = LefsResponse.objects.filter(athlete=athlete, completed_at__isnull=False)
     if since is not None:
         sessions = sessions.filter(updated_at__gte=since)
         pain_scores = pain_scores.filter(created_at__gte=since)
+        lefs = lefs.filter(completed_at__gte=since)
     return build_bundle(
         athlete,
         athlete.therapist,
@@ -292,6 +351,7 @@ def export_bundle(athlete: Athlete, *, since: dt.datetime | None = None) -> Bund
         pain_scores.order_by("date", "id"),
         site_url=settings.SITE_URL,
         timestamp=timezone.now(),
+        lefs_responses=lefs.order_by("completed_at", "id"),
     )
 
 

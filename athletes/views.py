@@ -30,6 +30,7 @@ from athletes.forms import (
     SettingsForm,
     WatchFileForm,
 )
+from athletes.lefs.selectors import lefs_chart
 from athletes.models import Athlete, AthleteStatus, DeviceLink, SessionLog, SessionSource
 from athletes.rtm_page import rtm_context
 from athletes.selectors import athlete_for_user, session_from_file
@@ -119,6 +120,7 @@ def _athlete_page(
             else None,
             # SPEC §11: its own section, outside the cached parts (athletes.rtm_page).
             **rtm_context(athlete, rtm_form),
+            "lefs": lefs_chart(athlete),  # its own section, outside the cached parts
         },
     )
 

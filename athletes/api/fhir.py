@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from athletes import fhir
-from athletes.models import Athlete, PainScore, SessionLog
+from athletes.models import Athlete, LefsResponse, PainScore, SessionLog
 from itbrehab.accounts.models import Clinic, User
 from itbrehab.api_errors import errors
 from itbrehab.api_scope import AthleteScopedMixin
@@ -109,22 +109,30 @@ valid against the FHIR R4 (R4B) resource models. It holds:
   (before, during, after, next morning) and one per daily check-in. Which moment it was
   is the extension `{fhir.pain_moment_extension(_SITE)}` (`valueCodeableConcept`, not a
   modifier) coded in `{fhir.pain_moment_system(_SITE)}`:
-  {", ".join(f"`{code}` ({words})" for code, words in fhir.PAIN_MOMENTS.items())}.
+  {", ".join(f"`{code}` ({words})" for code, words in fhir.PAIN_MOMENTS.items())};
+- each completed Lower Extremity Functional Scale (LEFS, SPEC §11; oldest first) as a
+  **QuestionnaireResponse**: status `completed`, `authored` when it was completed,
+  `subject`, `author` and `source` the Patient, `questionnaire`
+  `{fhir.lefs_questionnaire(_SITE)}`; one `item` per question (`linkId` `1`–`20`, the
+  question as `text`, `answer[0].valueInteger` 0 extreme difficulty … 4 no difficulty),
+  then the **total as one more item** (`linkId` `{fhir.LEFS_TOTAL_LINK_ID}`,
+  `valueInteger` 0–80), not as an Observation.
 
 Resource ids are stable (`athlete-12`, `therapist-3`, `session-40-duration`,
-`session-40-pain-during`, `pain-score-7`) and each `fullUrl` is a `urn:uuid` derived from
+`session-40-pain-during`, `pain-score-7`, `lefs-5`) and each `fullUrl` is a `urn:uuid` derived from
 the site and that id, the same in every export. `meta.lastUpdated` says when the row last
-changed. `{_SITE}` is this site's address. Deleted sessions are never exported.
+changed (for a LEFS, when it was completed). `{_SITE}` is this site's address. Deleted
+sessions and unfinished LEFS are never exported.
 """
 
 SINCE_PARAMETER = OpenApiParameter(
     "since",
     OpenApiTypes.STR,
     description="Only what changed at or after this moment: sessions by when they were last "
-    "changed, check-ins by when they were recorded (the Patient and Practitioner are always "
-    "there). A date (`2026-03-01`, from the start of that day in the clinic's time zone) or "
-    "an ISO 8601 date-time (`2026-03-01T09:30:00Z`; without an offset, clinic time). "
-    "Anything else: 400 naming `since`.",
+    "changed, check-ins by when they were recorded, LEFS by when they were completed (the "
+    "Patient and Practitioner are always there). A date (`2026-03-01`, from the start of "
+    "that day in the clinic's time zone) or an ISO 8601 date-time (`2026-03-01T09:30:00Z`; "
+    "without an offset, clinic time). Anything else: 400 naming `since`.",
     # No ``examples=``: schemathesis would draw them at collection (tests/api/test_schema_fuzz).
 )
 
@@ -148,6 +156,9 @@ def _example() -> dict[str, Any]:
     )
     check_in = PainScore(pk=7, date=dt.date(2026, 3, 4), score=1, context="morning")
     check_in.created_at = when
+    lefs = LefsResponse(
+        pk=5, answers=[3] * 15 + [2] * 5, total=55, completed_at=when, source="phone"
+    )
     bundle = fhir.build_bundle(
         athlete,
         therapist,
@@ -155,6 +166,7 @@ def _example() -> dict[str, Any]:
         [check_in],
         site_url=settings.SITE_URL,
         timestamp=when,
+        lefs_responses=[lefs],
     )
     return json.loads(bundle.model_dump_json())
 
@@ -168,7 +180,7 @@ def _example() -> dict[str, Any]:
         (200, fhir.MEDIA_TYPE): OpenApiResponse(
             OpenApiTypes.OBJECT,
             description="A FHIR R4 Bundle (type collection).",
-            examples=[OpenApiExample("One session and one check-in", value=_example())],
+            examples=[OpenApiExample("One session, one check-in and one LEFS", value=_example())],
         ),
         **{
             (code, "application/json"): answer

@@ -5,7 +5,7 @@ field validator or ``clean()`` message for people, and as a CHECK constraint so 
 database refuses invalid rows even from a bug or a bulk update.
 
 The athlete is defined here; what is recorded about them has its own module (``session``,
-``pain_score``, ``device_link``), each imported from here.
+``pain_score``, ``device_link``, ``lefs``), each imported from here.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.db import models
 
 from athletes.models.common import DATE_IN_FUTURE, NO_NUL
 from athletes.models.device_link import DEVICE_LINK_DAYS_DEFAULT, DeviceLink
+from athletes.models.lefs import LefsResponse, LefsSource
 from athletes.models.pain_score import PainContext, PainScore, PainSource
 from athletes.models.rtm_time import RtmTime
 from athletes.models.session import (
@@ -54,6 +55,8 @@ __all__ = [
     "AthleteStatus",
     "DeviceLink",
     "DistanceUnit",
+    "LefsResponse",
+    "LefsSource",
     "PainContext",
     "PainScore",
     "PainSource",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from athletes.phone import access, views
+from athletes.phone import access, lefs, views
 
 app_name = "phone"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("morning/", views.morning_answer, name="morning"),
     path("check-in/", views.check_in, name="check-in"),
     path("metronome/", views.metronome, name="metronome"),
+    path("questionnaire/", lefs.questionnaire, name="questionnaire"),
+    path("questionnaire/done/", lefs.questionnaire_done, name="questionnaire-done"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("sw.js", views.service_worker, name="service-worker"),
     path("link/<str:token>/", access.open_link, name="open"),

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from athletes import services
 from athletes.forms import PhoneSessionForm
+from athletes.lefs.selectors import lefs_state
 from athletes.models import (
     RUNNING_TYPES,
     Athlete,
@@ -65,12 +66,13 @@ METRONOME_FOR = frozenset({Activity.WALK_RUN, Activity.RUN})
 @require_GET
 @phone_login_required
 def home(request: PhoneRequest) -> HttpResponse:
-    """Greet the athlete: the morning question first, then today's suggested session.
+    """Greet the athlete: the nudges and the morning question first, then today's session.
 
     The session is said from its fields, never from ``reason`` (written for the PT). On
     ``advance`` the athlete learns the gate is met and that the PT decides; the session
     stays the current stage's until the PT records the advance. A rest day says rest or
-    cross-train. The metronome is offered for running sessions only.
+    cross-train. The metronome is offered for running sessions only. The knee
+    questionnaire (LEFS) is offered when due or unfinished (``athletes.phone.lefs``).
     """
     athlete = request.phone_athlete
     today = athlete.clinic.today()
@@ -78,6 +80,7 @@ def home(request: PhoneRequest) -> HttpResponse:
     suggestion = progression.suggested_next_session
     morning = morning_question(athlete, today)
     recent = list(SessionLog.objects.filter(athlete=athlete).order_by("-date", "-id")[:3])
+    lefs = lefs_state(athlete)
     return render(
         request,
         "athletes/phone/home.html",
@@ -88,6 +91,10 @@ def home(request: PhoneRequest) -> HttpResponse:
             "gate_met": progression.recommendation == Recommendation.ADVANCE,
             "offer_metronome": not suggestion.rest_day and suggestion.activity in METRONOME_FOR,
             "morning": morning,
+            # Nudges (a gentle line each): yesterday's session still waits for its morning
+            # answer (the question below); the knee questionnaire is due.
+            "nudge_morning": morning is not None and morning.date == today - dt.timedelta(days=1),
+            "lefs": lefs,
             "recent": recent,
             "ladder": DEFAULT_LADDER,
             "current_order": stage_definition(athlete.stage).order,

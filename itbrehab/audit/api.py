@@ -50,8 +50,8 @@ class AuditEventSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=ACTIONS)
     object_type = serializers.CharField(
         help_text="A write's record: athlete, session, pain_score, device_link, stage_change, "
-        "stage_review or rtm_time. A read's: athlete, or athlete_list when a page or "
-        "response showed the clinic's athletes. A login, failed login, logout or MFA "
+        "stage_review, rtm_time or lefs_response. A read's: athlete, or athlete_list when a "
+        "page or response showed the clinic's athletes. A login, failed login, logout or MFA "
         "event's: therapist."
     )
     object_id = serializers.IntegerField(

@@ -40,7 +40,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from athletes.models import Athlete, DeviceLink, PainScore, RtmTime, SessionLog
+from athletes.models import Athlete, DeviceLink, LefsResponse, PainScore, RtmTime, SessionLog
 from progressions.models import StageChange, StageReview
 
 # The short names the audit speaks of (``object_type``), by event model.
@@ -52,6 +52,7 @@ OBJECT_TYPES: dict[str, str] = {
     "StageChangeEvent": "stage_change",
     "StageReviewEvent": "stage_review",
     "RtmTimeEvent": "rtm_time",
+    "LefsResponseEvent": "lefs_response",
 }
 
 
@@ -105,6 +106,11 @@ class RtmTimeEvent(_event_model(RtmTime, "RtmTimeEvent")):  # type: ignore[misc]
     pass
 
 
+# The LEFS the athlete answers on the phone (SPEC §11): each saved answer is an update.
+class LefsResponseEvent(_event_model(LefsResponse, "LefsResponseEvent")):  # type: ignore[misc]
+    pass
+
+
 EVENT_MODELS: tuple[type[models.Model], ...] = (
     AthleteEvent,
     SessionLogEvent,
@@ -113,6 +119,7 @@ EVENT_MODELS: tuple[type[models.Model], ...] = (
     StageChangeEvent,
     StageReviewEvent,
     RtmTimeEvent,
+    LefsResponseEvent,
 )
 
 

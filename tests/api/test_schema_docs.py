@@ -24,6 +24,7 @@ CONTRACT = {
     "/api/v1/athletes/{}/pain-scores/": {"get", "post"},
     "/api/v1/athletes/{}/progression/": {"get"},
     "/api/v1/athletes/{}/fhir/": {"get"},  # SPEC §10
+    "/api/v1/athletes/{}/lefs/": {"get"},  # SPEC §11
     "/api/v1/athletes/{}/stage-changes/": {"get", "post"},
     "/api/v1/stages/": {"get"},
     "/api/v1/athletes/{}/device-links/": {"post"},

@@ -359,8 +359,9 @@ def test_the_phone_link_section_offers_a_link_and_lists_earlier_ones(
 # clinic), then the read model's athlete_page.QUERIES: the stored progression, the sessions
 # of the last 12 weeks, the adherence's counts, this week's review, the stage history (with
 # who) and the phone links (with who); the remote-monitoring section's rtm_page.QUERIES
-# (data days, this month's time); last, the audit's read event.
-ATHLETE_PAGE_QUERIES = 4 + athlete_page.QUERIES + rtm_page.QUERIES + READ_EVENT_QUERIES
+# (data days, this month's time); the LEFS section's completed responses (its own query,
+# outside the cache); last, the audit's read event.
+ATHLETE_PAGE_QUERIES = 4 + athlete_page.QUERIES + rtm_page.QUERIES + 1 + READ_EVENT_QUERIES
 # The sessions table, charts and adherence from the cache: no sessions or adherence query.
 ATHLETE_PAGE_CACHED = ATHLETE_PAGE_QUERIES - 2
 # The first view after sessions written outside the services (bulk_create here) evaluates

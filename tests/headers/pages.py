@@ -104,6 +104,7 @@ HTML_KINDS: Kinds = {
     "phone log": (lambda w: w.phone.get("/m/log/"), 200),
     "phone log filled from a watch file": (_phone_watch_import, 200),
     "phone metronome": (lambda w: w.phone.get("/m/metronome/"), 200),
+    "phone knee questionnaire": (lambda w: w.phone.get("/m/questionnaire/"), 200),
     "phone link unknown": (lambda w: w.anonymous.get("/m/link/not-a-real-token/"), 404),
     "phone link revoked": (_revoked_link, 410),
     "admin login": (lambda w: w.anonymous.get("/admin/login/"), 200),
@@ -140,6 +141,7 @@ OTHER_KINDS: Kinds = {
     "api list": (lambda w: w.api.get("/api/v1/athletes/"), 200),
     "api detail": (lambda w: w.api.get(f"/api/v1/athletes/{w.athlete.pk}/"), 200),
     "api sessions": (lambda w: w.api.get(f"/api/v1/athletes/{w.athlete.pk}/sessions/"), 200),
+    "api lefs": (lambda w: w.api.get(f"/api/v1/athletes/{w.athlete.pk}/lefs/"), 200),
     "api progression": (
         lambda w: w.api.get(f"/api/v1/athletes/{w.athlete.pk}/progression/"),
         200,

@@ -16,8 +16,8 @@ from tests.support.sessions import varied_history
 pytestmark = pytest.mark.usefixtures("wednesday")
 
 # The token (its user joined), the athlete (therapist and clinic joined), its live
-# sessions, its check-ins; then the audit's one INSERT of the read.
-BUDGET = 1 + 1 + 2 + READ_EVENT_QUERIES
+# sessions, its check-ins, its completed LEFS; then the audit's one INSERT of the read.
+BUDGET = 1 + 1 + 3 + READ_EVENT_QUERIES
 
 
 @pytest.mark.parametrize(("sessions", "check_ins"), [(3, 2), (365, 365)], ids=["small", "a year"])

@@ -68,7 +68,8 @@ def test_the_example_is_a_valid_r4b_bundle_with_each_kind_of_resource(operation)
     bundle = Bundle.model_validate(example["value"])
     kinds = [e.resource.get_resource_type() for e in bundle.entry]
     assert kinds[:2] == ["Patient", "Practitioner"]
-    codes = [e.resource.code.coding[0].code for e in bundle.entry[2:]]
+    codes = [e.resource.code.coding[0].code for e in bundle.entry[2:-1]]
     # The session's duration, its three pains given (the next morning not yet), a check-in.
     assert codes == ["55411-3", "72514-3", "72514-3", "72514-3", "72514-3"]
+    assert kinds[-1] == "QuestionnaireResponse"  # a completed LEFS
     assert settings.SITE_URL in str(example["value"])

@@ -94,8 +94,9 @@ def _fill_history(athlete: Athlete, count: int) -> None:
 
 # Both pages: the phone's session row; its link with athlete and clinic; the progression
 # (sessions that count, the last running session before them, pain check-ins). The home
-# page adds the morning question, the three recent sessions and today's check-in.
-@pytest.mark.parametrize(("path", "budget"), [("/m/", 8), ("/m/log/", 5)])
+# page adds the morning question, the three recent sessions, today's check-in and the
+# LEFS state (the unfinished questionnaire and the last completed one, one query).
+@pytest.mark.parametrize(("path", "budget"), [("/m/", 9), ("/m/log/", 5)])
 def test_phone_pages_run_a_fixed_number_of_queries(
     phone: Client,
     athlete: Athlete,
