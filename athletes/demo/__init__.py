@@ -21,6 +21,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from athletes.demo.follow_up import load_follow_up
 from athletes.demo.scripts import (
     CALM_NOTES,
     COLLEAGUE_EMAIL,
@@ -126,6 +127,7 @@ def _load(today: dt.date) -> Clinic:
     ]
     if today == clinic.today():
         _review_this_week(athletes, lead)
+    load_follow_up(athletes, today=today, therapist=lead)
     return clinic
 
 
