@@ -13,20 +13,26 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from athletes import rtm_services, services
-from athletes.models import RtmTime
+from athletes.models import Athlete, RtmTime
 from athletes.rtm_forms import RtmMonthForm, RtmStartForm, RtmTimeForm
 from athletes.rtm_report import MONTH_INVALID, RtmReport, report_csv, rtm_report
 from athletes.selectors import athlete_for_user
 from athletes.views import _athlete_page, _saved
 
 
+def _rtm_athlete(request: HttpRequest, athlete_id: int) -> Athlete:
+    """The clinic's athlete, for a remote-monitoring form: 404 when the clinic has it off."""
+    athlete = athlete_for_user(request.user, athlete_id)
+    if not athlete.clinic.rtm_enabled:
+        raise Http404("Remote monitoring is off.")
+    return athlete
+
+
 @login_required
 @require_POST
 def rtm_time_create(request: HttpRequest, athlete_id: int) -> HttpResponse:
     """Log the requester's management time on the athlete; errors beside the fields."""
-    athlete = athlete_for_user(request.user, athlete_id)
-    if not athlete.clinic.rtm_enabled:
-        raise Http404("Remote monitoring is off.")
+    athlete = _rtm_athlete(request, athlete_id)
     form = RtmTimeForm(request.POST)
 
     def save(data: dict[str, Any]) -> tuple[int, str]:
@@ -40,9 +46,7 @@ def rtm_time_create(request: HttpRequest, athlete_id: int) -> HttpResponse:
 @require_POST
 def rtm_time_delete(request: HttpRequest, athlete_id: int, entry_id: int) -> HttpResponse:
     """Delete one management-time entry of the athlete (the audit keeps it)."""
-    athlete = athlete_for_user(request.user, athlete_id)
-    if not athlete.clinic.rtm_enabled:
-        raise Http404("Remote monitoring is off.")
+    athlete = _rtm_athlete(request, athlete_id)
     entry = get_object_or_404(RtmTime, pk=entry_id, athlete=athlete)
     entry.athlete = athlete  # loaded with its clinic
     rtm_services.rtm_time_delete(entry=entry)
@@ -54,9 +58,7 @@ def rtm_time_delete(request: HttpRequest, athlete_id: int, entry_id: int) -> Htt
 @require_POST
 def rtm_start(request: HttpRequest, athlete_id: int) -> HttpResponse:
     """Set (or clear) the day the athlete's first monitoring period starts."""
-    athlete = athlete_for_user(request.user, athlete_id)
-    if not athlete.clinic.rtm_enabled:
-        raise Http404("Remote monitoring is off.")
+    athlete = _rtm_athlete(request, athlete_id)
     form = RtmStartForm(request.POST, instance=athlete)
 
     def save(data: dict[str, Any]) -> tuple[int, str]:
