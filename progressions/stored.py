@@ -141,16 +141,19 @@ def _save(
     until: dict[int, dt.date],
     seen: dict[int, int | None],
     *,
-    announce: bool = False,
+    last_announced: str | None = None,
 ) -> bool:
     """Store the answers where the generation is unchanged: one UPDATE (+ one INSERT for
     athletes without a row, which a concurrent write's row wins over).
 
-    ``announce`` (one athlete, a write's): the answer counts as announced too; returns
-    whether the row was updated. A first answer (an INSERT) counts as announced: there
-    was nothing to change from.
+    ``last_announced`` (one athlete, a write's: its row's ``announced_key``): the answer
+    counts as announced too, and the answer is whether the row was updated with a
+    recommendation or red flags other than those last announced. A first answer (an
+    INSERT, or a row with nothing announced yet) is no change: nothing to change from.
     """
+    announce = last_announced is not None
     datas = {pk: answers[pk].as_dict() for pk in seen}
+    keys = {pk: answer_key(data) for pk, data in datas.items()}
     have = {pk: g for pk, g in seen.items() if g is not None}
     stored = False
     if have:
@@ -161,7 +164,7 @@ def _save(
             "red_flag_count": {pk: len(answers[pk].red_flags) for pk in have},
             "data": {pk: datas[pk] for pk in have},
             "rules": dict.fromkeys(have, RULES_VERSION),
-            "answer_key": {pk: answer_key(datas[pk]) for pk in have},
+            "answer_key": {pk: keys[pk] for pk in have},
         }
         if announce:
             columns["announced_key"] = columns["answer_key"]
@@ -178,6 +181,7 @@ def _save(
                 computed_at=Now(),
                 **{name: _case(values, have, name) for name, values in columns.items()},
             )
+    changed = announce and stored and last_announced not in ("", *keys.values())
     missing = [pk for pk, g in seen.items() if g is None]
     if missing:
         StoredProgression.objects.bulk_create(
@@ -190,14 +194,14 @@ def _save(
                     red_flag_count=len(answers[pk].red_flags),
                     data=datas[pk],
                     rules=RULES_VERSION,
-                    answer_key=answer_key(datas[pk]),
-                    announced_key=answer_key(datas[pk]),
+                    answer_key=keys[pk],
+                    announced_key=keys[pk],
                 )
                 for pk in missing
             ],
             ignore_conflicts=True,
         )
-    return stored
+    return changed
 
 
 def store(
@@ -229,12 +233,8 @@ def _store(
         answers[pk] = answer = evaluate_on(row.athlete, today, row.sessions, row.scores)
         until[pk] = _holds_until(row.athlete, answer, row.sessions, row.scores, probe_days)
     seen = {pk: row.generation for pk, row in rows.items()}
-    stored = _save(answers, until, seen, announce=announce)
-    changed = False
-    if announce and stored:
-        ((pk, row),) = rows.items()
-        changed = row.announced not in ("", answer_key(answers[pk].as_dict()))
-    return answers, changed
+    last = next(iter(rows.values())).announced if announce and rows else None
+    return answers, _save(answers, until, seen, last_announced=last)
 
 
 def stored_progressions(athletes: Iterable[Athlete], *, today: dt.date) -> dict[int, Progression]:
