@@ -54,9 +54,9 @@ TABLE_TEMPLATE = "athletes/_dashboard_table.html"
 TABLE_CODE_VERSION = fragments.code_version(__file__, TABLE_TEMPLATE)
 
 # A row as cached: its HTML, its last session's day (``toordinal()``, 0 for none), its
-# recommendation and its adherence (-1 for none yet); a plain tuple, the cheapest to
-# unpickle 200 times a view.
-Cached = tuple[str, int, str, float]
+# recommendation and its adherence share (None before the athlete's first week is out); a
+# plain tuple, the cheapest to unpickle 200 times a view.
+Cached = tuple[str, int, str, float | None]
 
 
 class ReviewState(IntEnum):
@@ -234,7 +234,7 @@ def _build(
             str.__str__(template.render({"row": content})),  # a plain str pickles smaller
             athlete.last_session_date.toordinal() if athlete.last_session_date else 0,
             str(progression.recommendation),
-            -1.0 if adherence is None else adherence.share,
+            None if adherence is None else adherence.share,
         )
     return built
 
@@ -341,7 +341,7 @@ def _rows(
                 if last_session_day
                 else None,
                 recommendation=recommended,
-                adherence=None if adherence < 0 else adherence,
+                adherence=adherence,
                 review_state=_review_state(today, due, athlete.reviewed),
                 html=mark_safe(html),  # rendered from ROW_TEMPLATE, escaped there
             )
