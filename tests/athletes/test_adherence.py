@@ -74,10 +74,11 @@ def test_the_dashboard_shows_it_and_sorts_the_lowest_first(therapist: User, pt: 
     for days in range(0, 24, 2):  # 12: full
         walk(high, days)
     walk(low, 3)  # 1 of 12
+    sam(therapist, first_name="Ned", last_name="Abbot")  # added today: no share yet
 
     table = pt.get("/dashboard/?sort=adherence").content.decode()
 
-    assert table.index("Lou Aaron") < table.index("Hal Zed")
+    assert table.index("Lou Aaron") < table.index("Hal Zed") < table.index("Ned Abbot")
     assert ">8%</span>" in table
     assert ">100%</span>" in table
     assert "1 logged, 12 planned in the last 28 days" in table
